@@ -1,0 +1,91 @@
+// Builds three bundles:
+//   dist/extension.js     the extension (node, cjs, `vscode` external)
+//   dist/webview/main.js  the session panel's script (browser, iife) + its CSS and the codicon font
+//   dist/emulator/cli.js  the local Graph emulator (node, cjs); never packaged (see .vscodeignore)
+// Flags: --production (minify, no sourcemaps), --watch, --emulator-only.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const emulatorOnly = process.argv.includes('--emulator-only');
+
+/** Prints the lines the `$esbuild-watch` problem matcher looks for. */
+const watchLogger = {
+  name: 'watch-logger',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+function copyWebviewAssets() {
+  const out = path.join(__dirname, 'dist', 'webview');
+  fs.mkdirSync(out, { recursive: true });
+  const codicons = path.join(__dirname, 'node_modules', '@vscode', 'codicons', 'dist');
+  for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(out, f));
+}
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  plugins: watch ? [watchLogger] : [],
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['emulator/cli.ts'],
+    outfile: 'dist/emulator/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+];
+if (!emulatorOnly) {
+  builds.push(
+    {
+      ...common,
+      entryPoints: ['src/extension.ts'],
+      outfile: 'dist/extension.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode', '@azure/identity'],
+    },
+    {
+      ...common,
+      entryPoints: { main: 'src/webview/main.ts', styles: 'src/webview/styles.css' },
+      outdir: 'dist/webview',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+    },
+  );
+}
+
+async function main() {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  if (!emulatorOnly) copyWebviewAssets();
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
