@@ -1,0 +1,249 @@
+// The Security Copilot surface of Microsoft Graph beta (`/security/securityCopilot/...`).
+// Every method validates its input first (GraphValidationError, no request), then goes through GraphHttp.
+// The docs show 201 for creates and 200 for reads and the rename; they don't say whether other 2xx codes can
+// occur, so any 2xx with a valid body is accepted (an empty 2xx body is a GraphMalformedResponseError).
+import { GraphValidationError } from './errors';
+import { pollEvaluation } from './evaluations';
+import { GraphHttp, type GraphResponse } from './http';
+import { buildQuery, getPage, iterateItems, selectList } from './paging';
+import {
+  evaluationSchema,
+  parseBody,
+  pluginSchema,
+  promptSchema,
+  sessionSchema,
+  workspaceSchema,
+} from './schemas';
+import type {
+  CallOptions,
+  Evaluation,
+  EvaluationOutcome,
+  EvaluationRef,
+  GraphClientOptions,
+  ListOptions,
+  Page,
+  Plugin,
+  Prompt,
+  Session,
+  WaitOptions,
+  Workspace,
+} from './types';
+import { validateDisplayName, validateId, validatePromptContent } from './validate';
+
+const ROOT = ['security', 'securityCopilot'] as const;
+
+const SESSION_ODATA_TYPE = '#microsoft.graph.security.securityCopilot.session';
+const PROMPT_ODATA_TYPE = '#microsoft.graph.security.securityCopilot.prompt';
+
+// Fields always added to $select so validated entities keep the fields their types promise.
+const REQUIRED = {
+  workspace: ['id'],
+  session: ['id', 'createdDateTime', 'lastModifiedDateTime'],
+  prompt: ['id', 'type', 'createdDateTime', 'lastModifiedDateTime'],
+  evaluation: ['id', 'createdDateTime', 'lastModifiedDateTime', 'state'],
+  plugin: ['name'],
+} as const;
+
+export type PageListOptions = ListOptions & { nextLink?: string };
+export type SelectOptions = CallOptions & { select?: string[] };
+
+function check(result: ReturnType<typeof validateId>): string {
+  if (!result.ok) throw new GraphValidationError(result.message);
+  return result.value;
+}
+
+export class SecurityCopilotClient {
+  /** Normalised origin of the Graph endpoint, e.g. 'https://graph.microsoft.com'. */
+  readonly endpoint: string;
+  /** The request pipeline (exposed for advanced callers; same auth, retries and logging). */
+  readonly http: GraphHttp;
+
+  constructor(options: GraphClientOptions) {
+    this.http = new GraphHttp(options);
+    this.endpoint = this.http.endpoint;
+  }
+
+  // ---- workspaces -------------------------------------------------------------------------------------
+
+  /** One page of workspaces ($count, $filter, $select; $top isn't documented here and isn't sent). */
+  async listWorkspaces(o: PageListOptions = {}): Promise<Page<Workspace>> {
+    const url = o.nextLink
+      ? this.http.resolveNextLink(o.nextLink)
+      : this.http.url([...ROOT, 'workspaces'], buildQuery(o, { top: false, required: REQUIRED.workspace }));
+    return getPage(this.http, url, workspaceSchema, 'workspace', o.signal);
+  }
+
+  // ---- sessions ---------------------------------------------------------------------------------------
+
+  async listSessionsPage(workspaceId: string, o: PageListOptions = {}): Promise<Page<Session>> {
+    check(validateId(workspaceId, 'Workspace id'));
+    const url = o.nextLink ? this.http.resolveNextLink(o.nextLink) : this.sessionsUrl(workspaceId, o);
+    return getPage(this.http, url, sessionSchema, 'session', o.signal);
+  }
+
+  listSessions(workspaceId: string, o: ListOptions = {}): AsyncIterable<Session> {
+    // Validate now (synchronously) so bad input fails at the call, not at the first iteration.
+    const url = this.sessionsUrl(workspaceId, o);
+    return iterateItems(this.http, url, sessionSchema, 'session', o.signal);
+  }
+
+  async getSession(workspaceId: string, sessionId: string, o: SelectOptions = {}): Promise<Session> {
+    const url = this.http.url(
+      this.sessionPath(workspaceId, sessionId),
+      selectQuery(o.select, REQUIRED.session),
+    );
+    const response = await this.http.send({ method: 'GET', url, signal: o.signal });
+    return parseBody(sessionSchema, response, 'session');
+  }
+
+  async createSession(workspaceId: string, displayName: string, o: CallOptions = {}): Promise<Session> {
+    const ws = check(validateId(workspaceId, 'Workspace id'));
+    const name = check(validateDisplayName(displayName));
+    const url = this.http.url([...ROOT, 'workspaces', ws, 'sessions']);
+    const response = await this.http.send({
+      method: 'POST',
+      url,
+      body: { '@odata.type': SESSION_ODATA_TYPE, displayName: name },
+      signal: o.signal,
+    });
+    return parseBody(sessionSchema, response, 'session');
+  }
+
+  /** PATCH displayName. The docs show 200 with the updated session in the body. */
+  async renameSession(workspaceId: string, sessionId: string, displayName: string, o: CallOptions = {}): Promise<Session> {
+    const path = this.sessionPath(workspaceId, sessionId);
+    const name = check(validateDisplayName(displayName));
+    const response = await this.http.send({
+      method: 'PATCH',
+      url: this.http.url(path),
+      body: { '@odata.type': SESSION_ODATA_TYPE, displayName: name },
+      signal: o.signal,
+    });
+    return parseBody(sessionSchema, response, 'session');
+  }
+
+  // ---- prompts ----------------------------------------------------------------------------------------
+
+  async listPromptsPage(ws: string, sessionId: string, o: PageListOptions = {}): Promise<Page<Prompt>> {
+    this.sessionPath(ws, sessionId); // validates the ids even when following a nextLink
+    const url = o.nextLink ? this.http.resolveNextLink(o.nextLink) : this.promptsUrl(ws, sessionId, o);
+    return getPage(this.http, url, promptSchema, 'prompt', o.signal);
+  }
+
+  listPrompts(ws: string, sessionId: string, o: ListOptions = {}): AsyncIterable<Prompt> {
+    const url = this.promptsUrl(ws, sessionId, o);
+    return iterateItems(this.http, url, promptSchema, 'prompt', o.signal);
+  }
+
+  async getPrompt(ws: string, sessionId: string, promptId: string, o: SelectOptions = {}): Promise<Prompt> {
+    const path = [...this.sessionPath(ws, sessionId), 'prompts', check(validateId(promptId, 'Prompt id'))];
+    const url = this.http.url(path, selectQuery(o.select, REQUIRED.prompt));
+    const response = await this.http.send({ method: 'GET', url, signal: o.signal });
+    return parseBody(promptSchema, response, 'prompt');
+  }
+
+  /** Creates a prompt of type 'prompt' (the only type the docs say is supported). Doesn't run it. */
+  async createPrompt(ws: string, sessionId: string, content: string, o: CallOptions = {}): Promise<Prompt> {
+    const path = [...this.sessionPath(ws, sessionId), 'prompts'];
+    const text = check(validatePromptContent(content));
+    const response = await this.http.send({
+      method: 'POST',
+      url: this.http.url(path),
+      body: { '@odata.type': PROMPT_ODATA_TYPE, type: 'prompt', content: text },
+      signal: o.signal,
+    });
+    return parseBody(promptSchema, response, 'prompt');
+  }
+
+  // ---- evaluations ------------------------------------------------------------------------------------
+
+  /**
+   * Every evaluation of a prompt (all pages). Accepts a `value` collection and also a single evaluation
+   * entity, which is what the docs' example for this operation shows.
+   */
+  async listEvaluations(ws: string, sessionId: string, promptId: string, o: ListOptions = {}): Promise<Evaluation[]> {
+    const path = [...this.promptPath(ws, sessionId, promptId), 'evaluations'];
+    const url = this.http.url(path, buildQuery(o, { top: true, required: REQUIRED.evaluation }));
+    const out: Evaluation[] = [];
+    for await (const e of iterateItems(this.http, url, evaluationSchema, 'evaluation', o.signal, {
+      acceptSingleEntity: true,
+    })) {
+      out.push(e);
+    }
+    return out;
+  }
+
+  async getEvaluation(ws: string, sessionId: string, promptId: string, evaluationId: string, o: SelectOptions = {}): Promise<Evaluation> {
+    const response = await this.getEvaluationResponse({ workspaceId: ws, sessionId, promptId, evaluationId }, o);
+    return parseBody(evaluationSchema, response, 'evaluation');
+  }
+
+  /** Starts a run of the prompt (body `{}`). Never retried after an ambiguous failure: runs cost capacity. */
+  async createEvaluation(ws: string, sessionId: string, promptId: string, o: CallOptions = {}): Promise<Evaluation> {
+    const path = [...this.promptPath(ws, sessionId, promptId), 'evaluations'];
+    const response = await this.http.send({ method: 'POST', url: this.http.url(path), body: {}, signal: o.signal });
+    return parseBody(evaluationSchema, response, 'evaluation');
+  }
+
+  /** Polls GET evaluation until it is terminal; see evaluations.ts for the pacing rules. */
+  async waitForEvaluation(ref: EvaluationRef, o: WaitOptions = {}): Promise<EvaluationOutcome> {
+    this.evaluationPath(ref); // validate before the first delay
+    return pollEvaluation(async (signal) => {
+      const response = await this.getEvaluationResponse(ref, { signal });
+      return { evaluation: parseBody(evaluationSchema, response, 'evaluation'), throttledMs: response.throttledMs };
+    }, o);
+  }
+
+  // ---- plugins ----------------------------------------------------------------------------------------
+
+  async listPlugins(ws: string, o: PageListOptions = {}): Promise<Page<Plugin>> {
+    const id = check(validateId(ws, 'Workspace id'));
+    const url = o.nextLink
+      ? this.http.resolveNextLink(o.nextLink)
+      : this.http.url([...ROOT, 'workspaces', id, 'plugins'], buildQuery(o, { top: true, required: REQUIRED.plugin }));
+    return getPage(this.http, url, pluginSchema, 'plugin', o.signal);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------
+
+  private sessionsUrl(workspaceId: string, o: ListOptions): string {
+    const ws = check(validateId(workspaceId, 'Workspace id'));
+    return this.http.url([...ROOT, 'workspaces', ws, 'sessions'], buildQuery(o, { top: true, required: REQUIRED.session }));
+  }
+
+  private promptsUrl(ws: string, sessionId: string, o: ListOptions): string {
+    return this.http.url(
+      [...this.sessionPath(ws, sessionId), 'prompts'],
+      buildQuery(o, { top: true, required: REQUIRED.prompt }),
+    );
+  }
+
+  private sessionPath(workspaceId: string, sessionId: string): string[] {
+    const ws = check(validateId(workspaceId, 'Workspace id'));
+    const s = check(validateId(sessionId, 'Session id'));
+    return [...ROOT, 'workspaces', ws, 'sessions', s];
+  }
+
+  private promptPath(ws: string, sessionId: string, promptId: string): string[] {
+    return [...this.sessionPath(ws, sessionId), 'prompts', check(validateId(promptId, 'Prompt id'))];
+  }
+
+  private evaluationPath(ref: EvaluationRef): string[] {
+    if (typeof ref !== 'object' || ref === null) throw new GraphValidationError('An evaluation reference is required.');
+    return [
+      ...this.promptPath(ref.workspaceId, ref.sessionId, ref.promptId),
+      'evaluations',
+      check(validateId(ref.evaluationId, 'Evaluation id')),
+    ];
+  }
+
+  private getEvaluationResponse(ref: EvaluationRef, o: SelectOptions): Promise<GraphResponse> {
+    const url = this.http.url(this.evaluationPath(ref), selectQuery(o.select, REQUIRED.evaluation));
+    return this.http.send({ method: 'GET', url, signal: o.signal });
+  }
+}
+
+function selectQuery(select: string[] | undefined, required: readonly string[]): [string, string][] {
+  const value = selectList(select, required);
+  return value ? [['$select', value]] : [];
+}

@@ -1,0 +1,69 @@
+import * as assert from 'node:assert/strict';
+import {
+  DISPLAY_NAME_MAX_LENGTH,
+  PROMPT_MAX_LENGTH,
+  validateDisplayName,
+  validateId,
+  validatePromptContent,
+} from '../../../src/graph';
+
+describe('graph/validate', () => {
+  describe('validateDisplayName', () => {
+    it('trims and accepts a normal name', () => {
+      assert.deepEqual(validateDisplayName('  Who am I?  '), { ok: true, value: 'Who am I?' });
+    });
+    it('rejects empty and whitespace-only names', () => {
+      assert.deepEqual(validateDisplayName(''), { ok: false, message: "Session name can't be empty." });
+      assert.deepEqual(validateDisplayName(' \t\n '), { ok: false, message: "Session name can't be empty." });
+    });
+    it('rejects names over the limit with the count', () => {
+      assert.equal(DISPLAY_NAME_MAX_LENGTH, 200);
+      assert.deepEqual(validateDisplayName('x'.repeat(312)), {
+        ok: false,
+        message: 'Session name is too long (312 of 200 characters).',
+      });
+      assert.equal(validateDisplayName('x'.repeat(200)).ok, true);
+    });
+    it('counts characters, not UTF-16 units', () => {
+      assert.equal(validateDisplayName('🛡️'.repeat(100)).ok, true); // 2 code points each
+      assert.equal(validateDisplayName('🔒'.repeat(200)).ok, true); // 400 UTF-16 units
+    });
+    it('rejects control characters inside the name', () => {
+      for (const bad of ['a\u0000b', 'line\nbreak', 'tab\there', 'del\u007f', 'c1\u0085', 'bidi\u202Eevil', 'sep\u2028x']) {
+        assert.deepEqual(validateDisplayName(bad), { ok: false, message: "Session name can't contain control characters." }, bad);
+      }
+    });
+    it('uses the given noun', () => {
+      assert.deepEqual(validateDisplayName('', 'Name'), { ok: false, message: "Name can't be empty." });
+    });
+  });
+
+  describe('validateId', () => {
+    it('accepts GUIDs and "default"', () => {
+      assert.deepEqual(validateId('default'), { ok: true, value: 'default' });
+      assert.equal(validateId('ecdfb9b3-58f5-457f-a18c-4a477890b252').ok, true);
+    });
+    it('rejects empty, separators, dot segments, percent, whitespace and controls', () => {
+      for (const bad of ['', 'a/b', 'a?b', 'a#b', '..', 'a..b', '.', '%2e', 'a b', ' a', 'a\n', 'a\u0000', 'a\\b', 'a\u200bb']) {
+        const r = validateId(bad, 'Session id');
+        assert.equal(r.ok, false, JSON.stringify(bad));
+        if (!r.ok) assert.match(r.message, /^Session id can't/);
+      }
+    });
+  });
+
+  describe('validatePromptContent', () => {
+    it('trims and keeps inner newlines', () => {
+      assert.deepEqual(validatePromptContent('\n  explain\n\tthis  \n'), { ok: true, value: 'explain\n\tthis' });
+    });
+    it('rejects empty and too long prompts', () => {
+      assert.deepEqual(validatePromptContent('   '), { ok: false, message: "Prompt can't be empty." });
+      assert.equal(PROMPT_MAX_LENGTH, 16_000);
+      assert.equal(validatePromptContent('y'.repeat(16_000)).ok, true);
+      assert.deepEqual(validatePromptContent('y'.repeat(16_001)), {
+        ok: false,
+        message: 'Prompt is too long (16001 of 16000 characters).',
+      });
+    });
+  });
+});
