@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { exportFileName, sessionToMarkdown, type ExportedPrompt } from '../core/exportMarkdown';
+import { validateId } from '../graph';
+import { pickSession } from '../ui/sessionPicker';
+import { sessionIdFromArgument, type CommandDefinition, type CommandContext } from './context';
+
+export interface ExportOptions {
+  /** Write to this file instead of asking (used by other commands and keybindings). */
+  destination?: vscode.Uri;
+  /** Open an untitled editor instead of asking. */
+  untitled?: boolean;
+}
+
+async function fetchAll(ctx: CommandContext, sessionId: string, token: vscode.CancellationToken, progress: vscode.Progress<{ message?: string }>) {
+  const abort = new AbortController();
+  const sub = token.onCancellationRequested(() => abort.abort());
+  try {
+    const { client, workspaceId } = ctx.copilot;
+    const signal = abort.signal;
+    const session = await client.getSession(workspaceId, sessionId, { signal });
+    ctx.copilot.store.upsert(session);
+    const prompts = [];
+    for await (const p of client.listPrompts(workspaceId, sessionId, { signal })) prompts.push(p);
+    const exported: ExportedPrompt[] = [];
+    for (const [i, prompt] of prompts.entries()) {
+      progress.report({ message: `answers ${i + 1} of ${prompts.length}` });
+      exported.push({ prompt, evaluations: await client.listEvaluations(workspaceId, sessionId, prompt.id, { signal }) });
+    }
+    return { session, markdown: sessionToMarkdown(session, exported, workspaceId) };
+  } finally {
+    sub.dispose();
+  }
+}
+
+export const exportSession: CommandDefinition = {
+  id: 'securityCopilot.exportSession',
+  verb: 'export the session',
+  run: async (ctx, arg, rawOptions) => {
+    const options = (rawOptions ?? {}) as ExportOptions;
+    let id = sessionIdFromArgument(arg);
+    if (id === undefined) {
+      const picked = await pickSession(ctx.copilot, { title: 'Export Session as Markdown' });
+      if (picked?.kind !== 'session') return undefined;
+      id = picked.id;
+    }
+    const checked = validateId(id, 'Session ID');
+    if (!checked.ok) {
+      void vscode.window.showErrorMessage(checked.message);
+      return undefined;
+    }
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Exporting session', cancellable: true },
+      (progress, token) => fetchAll(ctx, checked.value, token, progress),
+    );
+    let target = options.destination;
+    if (!target && !options.untitled) {
+      const where = await vscode.window.showQuickPick(
+        [
+          { label: '$(new-file) Open in a new editor', value: 'untitled' as const },
+          { label: '$(save) Save to a file…', value: 'file' as const },
+        ],
+        { title: 'Export Session as Markdown', placeHolder: 'Where should the Markdown go?' },
+      );
+      if (!where) return undefined;
+      if (where.value === 'file') {
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        target = await vscode.window.showSaveDialog({
+          title: 'Export Session as Markdown',
+          defaultUri: folder ? vscode.Uri.joinPath(folder, exportFileName(result.session)) : undefined,
+          filters: { Markdown: ['md'] },
+        });
+        if (!target) return undefined;
+      }
+    }
+    if (target) {
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.markdown));
+      await vscode.window.showTextDocument(target, { preview: false });
+      vscode.window.setStatusBarMessage(`$(check) Exported to ${vscode.workspace.asRelativePath(target)}`, 4000);
+      return target.toString();
+    }
+    const doc = await vscode.workspace.openTextDocument({ content: result.markdown, language: 'markdown' });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return doc.uri.toString();
+  },
+};

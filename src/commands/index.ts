@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { showError } from '../errors';
+import { askAboutSelection } from './askAboutSelection';
+import type { CommandContext, CommandDefinition } from './context';
+import { copySessionId } from './copySessionId';
+import { createSession } from './createSession';
+import { exportSession } from './exportSession';
+import { openSession } from './openSession';
+import { renameSession } from './renameSession';
+import {
+  loadMoreSessions,
+  openSetupGuide,
+  refreshSessions,
+  retryTreeLoad,
+  showLog,
+  signIn,
+  statusMenu,
+  switchAccount,
+} from './simple';
+
+/** Every command the extension contributes; a unit test checks this list against package.json. */
+export const COMMANDS: readonly CommandDefinition[] = [
+  createSession,
+  openSession,
+  refreshSessions,
+  signIn,
+  switchAccount,
+  renameSession,
+  copySessionId,
+  showLog,
+  askAboutSelection,
+  exportSession,
+  loadMoreSessions,
+  retryTreeLoad,
+  statusMenu,
+  openSetupGuide,
+];
+
+/** Registers every command through one wrapper that logs and shows failures the same way. */
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return COMMANDS.map((command) =>
+    vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
+      try {
+        return await command.run(ctx, ...args);
+      } catch (e) {
+        ctx.copilot.log.error(`${command.id} failed`, e);
+        void showError(`Could not ${command.verb}`, e);
+        return undefined;
+      }
+    }),
+  );
+}

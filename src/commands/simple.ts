@@ -1,0 +1,88 @@
+// Small commands that only delegate: each is still its own definition, registered in index.ts.
+import * as vscode from 'vscode';
+import { showError } from '../errors';
+import type { Node } from '../views/sessionsTree';
+import type { CommandDefinition } from './context';
+
+export const refreshSessions: CommandDefinition = {
+  id: 'securityCopilot.refreshSessions',
+  verb: 'refresh the sessions',
+  run: async (ctx) => {
+    await ctx.tree.refresh();
+    ctx.panels.reloadAll();
+  },
+};
+
+export const loadMoreSessions: CommandDefinition = {
+  id: 'securityCopilot.loadMoreSessions',
+  verb: 'load more sessions',
+  run: (ctx) => ctx.copilot.store.loadMore(),
+};
+
+export const retryTreeLoad: CommandDefinition = {
+  id: 'securityCopilot.retryTreeLoad',
+  verb: 'retry',
+  run: (ctx, parent) => ctx.tree.retry(parent as Node | undefined),
+};
+
+export const signIn: CommandDefinition = {
+  id: 'securityCopilot.signIn',
+  verb: 'sign in',
+  run: async (ctx) => {
+    try {
+      const session = await ctx.copilot.auth.signIn();
+      return session.account.label;
+    } catch (e) {
+      // Known sign-in failures (AADSTS…) get advice and a setup-guide button.
+      await showError('Sign-in failed', e);
+      return undefined;
+    }
+  },
+};
+
+export const switchAccount: CommandDefinition = {
+  id: 'securityCopilot.switchAccount',
+  verb: 'switch account',
+  run: async (ctx) => (await ctx.copilot.auth.switchAccount())?.account.label,
+};
+
+export const showLog: CommandDefinition = {
+  id: 'securityCopilot.showLog',
+  verb: 'show the log',
+  run: (ctx) => ctx.copilot.log.show(),
+};
+
+export const openSetupGuide: CommandDefinition = {
+  id: 'securityCopilot.openSetupGuide',
+  verb: 'open the setup guide',
+  run: async (ctx) => {
+    const readme = vscode.Uri.joinPath(ctx.extensionUri, 'README.md');
+    await vscode.commands.executeCommand('markdown.showPreview', readme);
+  },
+};
+
+export const statusMenu: CommandDefinition = {
+  id: 'securityCopilot.statusMenu',
+  verb: 'open the menu',
+  run: async (ctx) => {
+    const account = ctx.copilot.auth.account;
+    type Item = vscode.QuickPickItem & { command: string; args?: unknown[] };
+    const items: Item[] = account
+      ? [
+          { label: '$(account) Switch Account', description: account.label, command: 'securityCopilot.switchAccount' },
+          { label: '$(add) Create Copilot Session', command: 'securityCopilot.createSession' },
+          { label: '$(go-to-file) Open Session', command: 'securityCopilot.openSession' },
+        ]
+      : [{ label: '$(sign-in) Sign In', command: 'securityCopilot.signIn' }];
+    items.push(
+      { label: '$(output) Show Log', command: 'securityCopilot.showLog' },
+      { label: '$(settings-gear) Settings', command: 'workbench.action.openSettings', args: ['securityCopilot'] },
+      { label: '$(book) Setup Guide', command: 'securityCopilot.openSetupGuide' },
+    );
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Security Copilot — workspace "${ctx.copilot.workspaceId}"`,
+      placeHolder: account ? `Signed in as ${account.label}` : 'Not signed in',
+    });
+    if (picked) await vscode.commands.executeCommand(picked.command, ...(picked.args ?? []));
+  },
+};

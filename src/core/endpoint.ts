@@ -1,0 +1,47 @@
+// Where a Graph token may go. No `vscode` import: unit-tested in plain Node.
+
+export type EndpointCheck = { ok: true; origin: string; isEmulator: boolean } | { ok: false; message: string };
+
+/** The Security Copilot API exists only in the global cloud (the national-cloud hosts don't serve it). */
+const GRAPH_HOSTS = new Set(['graph.microsoft.com']);
+
+function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * Accepts `https://graph.microsoft.com` (optionally with a trailing slash or `/beta`), or an http(s) loopback
+ * origin for the local emulator. Anything else is refused, so a token is never sent to another host.
+ */
+export function checkGraphEndpoint(raw: string): EndpointCheck {
+  const value = (raw ?? '').trim();
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { ok: false, message: `"${value}" is not a URL. Use https://graph.microsoft.com.` };
+  }
+  if (url.username || url.password) {
+    return { ok: false, message: 'The Graph endpoint must not contain a user name or password.' };
+  }
+  if (url.search || url.hash || !/^\/(beta\/?)?$/.test(url.pathname)) {
+    return { ok: false, message: `Use the Graph host only (for example https://graph.microsoft.com), not "${value}".` };
+  }
+  if (isLoopback(url.hostname) && (url.protocol === 'http:' || url.protocol === 'https:')) {
+    return { ok: true, origin: url.origin, isEmulator: true };
+  }
+  if (url.protocol !== 'https:') {
+    return { ok: false, message: `The Graph endpoint must use https (got "${value}").` };
+  }
+  if (!GRAPH_HOSTS.has(url.hostname.toLowerCase()) || url.port) {
+    return {
+      ok: false,
+      message:
+        `"${url.host}" is not a Microsoft Graph host this extension sends tokens to. ` +
+        'Security Copilot is only available on https://graph.microsoft.com (or a loopback emulator).',
+    };
+  }
+  return { ok: true, origin: url.origin, isEmulator: false };
+}

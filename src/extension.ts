@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { Log } from './log';
+import { SessionPanels } from './panels/sessionPanel';
+import { Copilot } from './service';
+import { StatusBar } from './statusBar';
+import { SessionsTree } from './views/sessionsTree';
+
+/** What `activate` returns: the live pieces, for the in-host integration tests to observe. */
+export interface ExtensionApi {
+  readonly copilot: Copilot;
+  readonly tree: SessionsTree;
+  readonly panels: SessionPanels;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const log = new Log();
+  const copilot = new Copilot(log);
+  const tree = new SessionsTree(copilot);
+  const panels = new SessionPanels({ copilot, extensionUri: context.extensionUri });
+  context.subscriptions.push(
+    log,
+    copilot,
+    tree,
+    panels,
+    new StatusBar(copilot),
+    ...registerCommands({ copilot, tree, panels, extensionUri: context.extensionUri }),
+  );
+
+  // Account changes (sign-in, sign-out, switch) and settings changes reload what is shown.
+  let knownAccount: string | undefined | null = null;
+  context.subscriptions.push(
+    copilot.auth.onDidChange((session) => {
+      const id = session?.account.id;
+      const changed = knownAccount !== null && knownAccount !== id;
+      knownAccount = id;
+      if (changed || copilot.store.state.status === 'error') {
+        copilot.store.clear();
+        panels.reloadAll();
+      }
+    }),
+    copilot.onDidChangeSettings(() => {
+      void copilot.auth.check();
+      copilot.store.clear();
+      panels.reloadAll();
+    }),
+  );
+  log.info(`Security Copilot activated (VS Code ${vscode.version}).`);
+  return { copilot, tree, panels };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

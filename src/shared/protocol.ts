@@ -1,0 +1,140 @@
+// Every message between the session panel (webview) and the extension host, declared once and imported by
+// both sides. No `vscode`, no DOM. Messages are validated on arrival with the guards below: the webview renders
+// untrusted content, so the host never trusts what it receives, and the webview checks what the host sends.
+
+/** The panel's persisted state (what `WebviewPanelSerializer` gets back after a reload): the session id only. */
+export interface PanelState {
+  sessionId: string;
+}
+
+export interface SessionView {
+  id: string;
+  /** `null` when Graph has no name for the session; the webview shows "Untitled session". */
+  displayName: string | null;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  workspaceId: string;
+}
+
+export type EvaluationStateView =
+  | 'unknown' | 'created' | 'running' | 'completed' | 'cancelled' | 'pending' | 'deferred' | 'waitingForInput'
+  | 'unknownFutureValue';
+
+export type OutcomeKindView =
+  | 'success' | 'error' | 'rejected' | 'timedOut' | 'capacityExceeded' | 'needAdditionalClaims' | 'cancelled'
+  | 'unknown';
+
+/** What the user can do about an outcome; the webview shows one button per action. */
+export type OutcomeAction = 'retry' | 'signIn' | 'refresh';
+
+export interface EvaluationView {
+  id: string;
+  state: EvaluationStateView;
+  createdDateTime: string;
+  runStartDateTime: string | null;
+  completedDateTime: string | null;
+  /** Markdown answer (untrusted) once the evaluation completed. */
+  content: string | null;
+  outcome: { kind: OutcomeKindView; message: string; actions: OutcomeAction[] } | null;
+}
+
+export type FollowState = 'idle' | 'following' | 'stopped' | 'failed';
+
+export interface PromptView {
+  id: string;
+  content: string | null;
+  createdDateTime: string;
+  /** Oldest first; the last one is the latest answer. `null` while they are still being loaded. */
+  evaluations: EvaluationView[] | null;
+  follow: FollowState;
+  /** Set when loading or following this prompt failed. */
+  error?: string;
+}
+
+// ---- host → webview ----
+export type HostMessage =
+  | { type: 'loading' }
+  | { type: 'sessionLoaded'; session: SessionView; prompts: PromptView[] }
+  | { type: 'sessionUpdated'; session: SessionView }
+  | { type: 'promptUpdated'; prompt: PromptView }
+  | { type: 'loadFailed'; message: string; signIn: boolean }
+  | { type: 'sendState'; sending: boolean; error?: string; clearDraft?: boolean }
+  | { type: 'setDraft'; text: string; note?: string };
+
+// ---- webview → host ----
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  | { type: 'signIn' }
+  | { type: 'rename' }
+  | { type: 'export' }
+  | { type: 'sendPrompt'; content: string }
+  | { type: 'rerun'; promptId: string }
+  | { type: 'retryFollow'; promptId: string }
+  | { type: 'stop'; promptId: string }
+  | { type: 'openLink'; href: string }
+  | { type: 'copyText'; text: string; what: 'answer' | 'code' }
+  | { type: 'openInEditor'; code: string; language: string };
+
+type Shape = Record<string, 'string' | 'boolean' | 'object'>;
+
+const webviewShapes: { [K in WebviewMessage['type']]: Shape } = {
+  ready: {},
+  refresh: {},
+  signIn: {},
+  rename: {},
+  export: {},
+  sendPrompt: { content: 'string' },
+  rerun: { promptId: 'string' },
+  retryFollow: { promptId: 'string' },
+  stop: { promptId: 'string' },
+  openLink: { href: 'string' },
+  copyText: { text: 'string', what: 'string' },
+  openInEditor: { code: 'string', language: 'string' },
+};
+
+const hostShapes: { [K in HostMessage['type']]: Shape } = {
+  loading: {},
+  sessionLoaded: { session: 'object', prompts: 'object' },
+  sessionUpdated: { session: 'object' },
+  promptUpdated: { prompt: 'object' },
+  loadFailed: { message: 'string', signIn: 'boolean' },
+  sendState: { sending: 'boolean' },
+  setDraft: { text: 'string' },
+};
+
+/** Longest string the host accepts from the webview (a prompt is at most 16 000 characters; code blocks too). */
+export const MAX_MESSAGE_STRING = 200_000;
+
+function matches(value: unknown, shapes: Record<string, Shape>): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  const type = record.type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(shapes, type)) return false;
+  const shape = shapes[type];
+  for (const [key, kind] of Object.entries(shape)) {
+    const v = record[key];
+    if (kind === 'object' ? typeof v !== 'object' || v === null : typeof v !== kind) return false;
+    if (typeof v === 'string' && v.length > MAX_MESSAGE_STRING) return false;
+  }
+  return true;
+}
+
+/** Guard for what the host receives from the webview. */
+export function isWebviewMessage(value: unknown): value is WebviewMessage {
+  if (!matches(value, webviewShapes)) return false;
+  const m = value as WebviewMessage;
+  if (m.type === 'copyText' && m.what !== 'answer' && m.what !== 'code') return false;
+  return true;
+}
+
+/** Guard for what the webview receives from the host. */
+export function isHostMessage(value: unknown): value is HostMessage {
+  return matches(value, hostShapes);
+}
+
+/** The name shown for a session everywhere (tree, panel title, pickers). */
+export function sessionLabel(displayName: string | null | undefined): string {
+  const name = displayName?.trim();
+  return name ? name : 'Untitled session';
+}

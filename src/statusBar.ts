@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { Disposable } from './lifecycle';
+import type { Copilot } from './service';
+
+/** Shows the signed-in account and workspace; opens a small menu (switch account, show log, …). */
+export class StatusBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem('securityCopilot.status', vscode.StatusBarAlignment.Left, 10));
+
+  constructor(private readonly copilot: Copilot) {
+    super();
+    this.item.name = 'Security Copilot';
+    this.item.command = 'securityCopilot.statusMenu';
+    this.register(copilot.auth.onDidChange(() => this.update()));
+    this.register(copilot.onDidChangeSettings(() => this.update()));
+    this.update();
+    this.item.show();
+  }
+
+  private update(): void {
+    const account = this.copilot.auth.account;
+    const workspace = this.copilot.workspaceId;
+    if (account) {
+      this.item.text = `$(shield) ${account.label} · ${workspace}`;
+      this.item.tooltip = `Security Copilot: signed in as ${account.label}, workspace "${workspace}". Click for account options.`;
+      this.item.accessibilityInformation = { label: `Security Copilot, signed in as ${account.label}, workspace ${workspace}` };
+    } else {
+      this.item.text = '$(shield) Security Copilot: Sign in';
+      this.item.tooltip = 'Security Copilot: not signed in. Click to sign in.';
+      this.item.accessibilityInformation = { label: 'Security Copilot, not signed in' };
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import * as vscode from 'vscode';
+import { relativeTime } from '../core/time';
+import { describeError } from '../errors';
+import { validateId, type Session } from '../graph';
+import type { Copilot } from '../service';
+import { sessionLabel } from '../shared/protocol';
+
+/** Stop listing after this many sessions; the "session ID" entry still reaches any other. */
+const MAX_PICKER_SESSIONS = 2000;
+
+export type PickResult = { kind: 'session'; id: string } | { kind: 'new' };
+
+type Item = vscode.QuickPickItem & { result?: PickResult; byId?: true };
+
+function sessionItem(s: Session): Item {
+  return {
+    label: `$(comment-discussion) ${sessionLabel(s.displayName)}`,
+    description: relativeTime(s.lastModifiedDateTime ?? s.createdDateTime),
+    detail: s.id,
+    result: { kind: 'session', id: s.id },
+  };
+}
+
+/** Asks for a session id with live validation; undefined when cancelled. */
+export async function askForSessionId(title: string): Promise<string | undefined> {
+  const value = await vscode.window.showInputBox({
+    title,
+    prompt: 'Paste the ID of a Security Copilot session',
+    placeHolder: 'e.g. 71a8abb6-ce18-496c-a8d4-4d0f51986c3e',
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      const r = validateId(v, 'Session ID');
+      return r.ok ? undefined : { message: r.message, severity: vscode.InputBoxValidationSeverity.Error };
+    },
+  });
+  if (value === undefined) return undefined;
+  const checked = validateId(value, 'Session ID');
+  return checked.ok ? checked.value : undefined;
+}
+
+/**
+ * A quick pick of the workspace's sessions, newest first, filled page by page while the user types, with an
+ * entry to open a session by its ID (validated before any request) and optionally one to create a session.
+ */
+export async function pickSession(
+  copilot: Copilot,
+  options: { title: string; placeHolder?: string; allowNew?: boolean },
+): Promise<PickResult | undefined> {
+  const picker = vscode.window.createQuickPick<Item>();
+  picker.title = options.title;
+  picker.placeholder = options.placeHolder ?? 'Type to filter sessions';
+  picker.matchOnDescription = true;
+  picker.matchOnDetail = true;
+  picker.busy = true;
+  picker.ignoreFocusOut = false;
+  const abort = new AbortController();
+  const sessions = new Map<string, Session>();
+  for (const s of copilot.store.state.sessions) sessions.set(s.id, s);
+  const fixedTop: Item[] = options.allowNew ? [{ label: '$(add) New session…', alwaysShow: true, result: { kind: 'new' } }] : [];
+  const byIdItem: Item = { label: '$(key) Open by session ID…', alwaysShow: true, byId: true, description: 'paste an ID' };
+  let note: Item | undefined;
+  const render = () => {
+    const active = picker.activeItems[0]?.result;
+    const list = [...sessions.values()].sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime)).map(sessionItem);
+    const items = [...fixedTop, ...list, ...(note ? [note] : []), byIdItem];
+    picker.items = items;
+    if (active?.kind === 'session') {
+      const again = items.find((i) => i.result?.kind === 'session' && i.result.id === active.id);
+      if (again) picker.activeItems = [again];
+    }
+  };
+  render();
+  const loading = (async () => {
+    try {
+      let count = 0;
+      for await (const s of copilot.client.listSessions(copilot.workspaceId, { top: 50, signal: abort.signal })) {
+        sessions.set(s.id, s);
+        copilot.store.upsert(s);
+        if (++count % 50 === 0) render();
+        if (count >= MAX_PICKER_SESSIONS) break;
+      }
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      const view = describeError(e);
+      note = { label: `$(error) ${view.message}`, alwaysShow: true, description: view.signIn ? 'run "Security Copilot: Sign In"' : '' };
+    } finally {
+      if (!abort.signal.aborted) {
+        picker.busy = false;
+        render();
+      }
+    }
+  })();
+  try {
+    const picked = await new Promise<Item | undefined>((resolve) => {
+      picker.onDidAccept(() => resolve(picker.selectedItems[0]));
+      picker.onDidHide(() => resolve(undefined));
+      picker.show();
+    });
+    if (!picked) return undefined;
+    if (picked.byId) {
+      picker.hide();
+      const id = await askForSessionId(options.title);
+      return id ? { kind: 'session', id } : undefined;
+    }
+    return picked.result;
+  } finally {
+    abort.abort();
+    picker.dispose();
+    void loading;
+  }
+}

@@ -1,0 +1,409 @@
+// The session panel's script (browser). It only renders what the host sends and reports what the user does;
+// all Graph work happens in the extension host. Everything from Graph is untrusted and set via textContent
+// or through the sanitizing renderer.
+import {
+  isHostMessage,
+  sessionLabel,
+  type EvaluationView,
+  type HostMessage,
+  type PanelState,
+  type PromptView,
+  type SessionView,
+  type WebviewMessage,
+} from '../shared/protocol';
+import { createRenderer, toolButton, type CodeBlockActions } from './render';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): (PanelState & { draft?: string }) | undefined;
+  setState(state: PanelState & { draft?: string }): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const sessionId = document.body.dataset.sessionId ?? '';
+const renderer = createRenderer(window);
+const send = (m: WebviewMessage) => vscode.postMessage(m);
+const codeActions: CodeBlockActions = {
+  copy: (code) => send({ type: 'copyText', text: code, what: 'code' }),
+  openInEditor: (code, language) => send({ type: 'openInEditor', code, language }),
+};
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function icon(name: string, spin = false): HTMLSpanElement {
+  const span = el('span', `codicon codicon-${name}${spin ? ' codicon-modifier-spin' : ''}`);
+  span.setAttribute('aria-hidden', 'true');
+  return span;
+}
+
+function formatDate(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+// ---------- layout ----------
+const app = document.getElementById('app') as HTMLElement;
+app.textContent = '';
+const header = el('header', 'session-header');
+const titleRow = el('div', 'title-row');
+const title = el('h1', 'session-title', 'Loading…');
+title.id = 'session-title';
+const headerActions = el('div', 'header-actions');
+headerActions.append(
+  toolButton(document, 'edit', 'Rename', 'Rename this session', () => send({ type: 'rename' })),
+  toolButton(document, 'export', 'Export', 'Export the session as Markdown', () => send({ type: 'export' })),
+  toolButton(document, 'refresh', 'Refresh', 'Load the session again from Graph', () => send({ type: 'refresh' })),
+);
+titleRow.append(title, headerActions);
+const meta = el('div', 'session-meta');
+header.append(titleRow, meta);
+
+const banner = el('div', 'banner');
+banner.setAttribute('role', 'status');
+banner.hidden = true;
+
+const list = el('section', 'prompts');
+list.setAttribute('aria-label', 'Prompts and answers');
+const empty = el('p', 'empty', 'No prompts yet. Ask Security Copilot something below.');
+empty.hidden = true;
+
+const composer = el('footer', 'composer');
+const draftNote = el('p', 'draft-note');
+draftNote.hidden = true;
+const input = el('textarea', 'prompt-input');
+input.id = 'prompt-input';
+input.rows = 3;
+input.placeholder = 'Ask Security Copilot… (Ctrl+Enter to send)';
+input.setAttribute('aria-label', 'Prompt');
+const sendError = el('p', 'send-error');
+sendError.setAttribute('role', 'alert');
+sendError.hidden = true;
+const composerBar = el('div', 'composer-bar');
+const hint = el('span', 'hint', navigator.platform.toLowerCase().includes('mac') ? '⌘+Enter to send' : 'Ctrl+Enter to send');
+const sendButton = toolButton(document, 'send', 'Send', 'Send this prompt to Security Copilot', () => submit());
+sendButton.classList.add('primary');
+sendButton.id = 'send-button';
+composerBar.append(hint, sendButton);
+composer.append(draftNote, input, sendError, composerBar);
+app.append(header, banner, list, empty, composer);
+
+// ---------- state ----------
+let session: SessionView | undefined;
+const prompts = new Map<string, PromptView>();
+const articles = new Map<string, HTMLElement>();
+let sending = false;
+
+const saved = vscode.getState();
+vscode.setState({ sessionId, draft: saved?.draft });
+if (saved?.draft) input.value = saved.draft;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+input.addEventListener('input', () => {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => vscode.setState({ sessionId, draft: input.value }), 300);
+  sendError.hidden = true;
+});
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    submit();
+  }
+});
+
+function submit(): void {
+  if (sending) return;
+  const text = input.value;
+  if (!text.trim()) {
+    showSendError('Type a question first.');
+    return;
+  }
+  send({ type: 'sendPrompt', content: text });
+}
+
+function showSendError(message: string | undefined): void {
+  sendError.textContent = message ?? '';
+  sendError.hidden = !message;
+}
+
+function setSending(value: boolean): void {
+  sending = value;
+  input.readOnly = value;
+  sendButton.disabled = value;
+  sendButton.querySelector('span:last-child')!.textContent = value ? 'Sending…' : 'Send';
+  composer.classList.toggle('sending', value);
+}
+
+// Links: the only way out of the panel is through the extension.
+document.addEventListener('click', (e) => {
+  const a = (e.target as Element | null)?.closest?.('a');
+  if (!a) return;
+  e.preventDefault();
+  const href = a.getAttribute('data-href');
+  if (href) send({ type: 'openLink', href });
+});
+document.addEventListener('keydown', (e) => {
+  const a = (e.target as Element | null)?.closest?.('a[data-href]');
+  if (a && e.key === 'Enter') send({ type: 'openLink', href: a.getAttribute('data-href') ?? '' });
+});
+
+// ---------- rendering ----------
+function renderHeader(): void {
+  if (!session) return;
+  title.textContent = sessionLabel(session.displayName);
+  title.classList.toggle('untitled', !session.displayName?.trim());
+  meta.textContent = '';
+  const parts: [string, string][] = [
+    ['ID', session.id],
+    ['Created', formatDate(session.createdDateTime)],
+    ['Modified', formatDate(session.lastModifiedDateTime)],
+    ['Workspace', session.workspaceId],
+  ];
+  for (const [k, v] of parts) {
+    const item = el('span', 'meta-item');
+    item.append(el('span', 'meta-key', `${k} `), el('span', 'meta-value', v));
+    meta.append(item);
+  }
+}
+
+const STATE_TEXT: Record<string, string> = {
+  created: 'Queued',
+  pending: 'Pending',
+  deferred: 'Deferred',
+  running: 'Running',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+  waitingForInput: 'Waiting for input',
+  unknown: 'Unknown state',
+  unknownFutureValue: 'Unknown state',
+};
+
+function stateBadge(e: EvaluationView, following: boolean): HTMLElement {
+  const badge = el('span', `state state-${e.state}`);
+  const running = !['completed', 'cancelled'].includes(e.state);
+  const kind = e.outcome?.kind;
+  const iconName = running ? (following ? 'loading' : 'clock') : kind === 'success' ? 'pass' : kind === 'cancelled' ? 'circle-slash' : 'warning';
+  badge.append(icon(iconName, running && following), el('span', 'state-text', STATE_TEXT[e.state] ?? e.state));
+  badge.dataset.state = e.state;
+  return badge;
+}
+
+function elapsed(e: EvaluationView, live: boolean): HTMLElement {
+  const span = el('span', 'elapsed');
+  const start = Date.parse(e.createdDateTime);
+  if (live && !e.completedDateTime) {
+    span.dataset.since = String(start);
+    span.textContent = formatDuration(Date.now() - start);
+  } else if (e.completedDateTime) {
+    span.textContent = `took ${formatDuration(Date.parse(e.completedDateTime) - start)}`;
+  }
+  return span;
+}
+
+function renderAnswer(e: EvaluationView): HTMLElement {
+  const box = el('div', 'answer markdown');
+  if (e.content) box.append(renderer.render(e.content, codeActions));
+  return box;
+}
+
+function renderEvaluation(p: PromptView, e: EvaluationView, latest: boolean): HTMLElement {
+  const wrap = el('div', latest ? 'evaluation latest' : 'evaluation previous');
+  wrap.dataset.evaluationId = e.id;
+  const following = latest && p.follow === 'following';
+  const status = el('div', 'status-line');
+  status.append(stateBadge(e, following), elapsed(e, following));
+  if (latest && following) {
+    status.append(toolButton(document, 'debug-stop', 'Stop', 'Stop following this evaluation', () => send({ type: 'stop', promptId: p.id })));
+  }
+  wrap.append(status);
+  if (e.content && (e.outcome?.kind === 'success' || !e.outcome)) {
+    wrap.append(renderAnswer(e));
+    const tools = el('div', 'answer-tools');
+    tools.append(toolButton(document, 'copy', 'Copy answer', 'Copy this answer as Markdown', () => send({ type: 'copyText', text: e.content ?? '', what: 'answer' })));
+    if (latest) tools.append(toolButton(document, 'debug-rerun', 'Re-run', 'Ask Security Copilot to answer this prompt again', () => send({ type: 'rerun', promptId: p.id })));
+    wrap.append(tools);
+  } else if (e.outcome && e.outcome.kind !== 'success') {
+    const box = el('div', `outcome outcome-${e.outcome.kind}`);
+    box.setAttribute('role', 'alert');
+    box.append(icon('warning'), el('span', 'outcome-message', e.outcome.message));
+    if (e.content) box.append(el('div', 'outcome-detail', e.content));
+    if (latest) {
+      for (const action of e.outcome.actions) {
+        if (action === 'retry') box.append(toolButton(document, 'debug-rerun', 'Try again', 'Run this prompt again', () => send({ type: 'rerun', promptId: p.id })));
+        if (action === 'signIn') box.append(toolButton(document, 'sign-in', 'Sign in again', 'Sign in again to grant what is needed', () => send({ type: 'signIn' })));
+        if (action === 'refresh') box.append(toolButton(document, 'refresh', 'Refresh', 'Load the session again', () => send({ type: 'refresh' })));
+      }
+      if (!e.outcome.actions.includes('retry')) {
+        box.append(toolButton(document, 'debug-rerun', 'Re-run', 'Run this prompt again', () => send({ type: 'rerun', promptId: p.id })));
+      }
+    }
+    wrap.append(box);
+  }
+  return wrap;
+}
+
+function renderPrompt(p: PromptView): HTMLElement {
+  const article = el('article', 'prompt');
+  article.dataset.promptId = p.id;
+  const question = el('div', 'question');
+  question.append(icon('account'), el('div', 'question-text', p.content ?? ''), el('time', 'question-time', formatDate(p.createdDateTime)));
+  article.append(question);
+  const evaluations = p.evaluations;
+  if (evaluations === null) {
+    const loading = el('div', 'status-line muted');
+    loading.append(icon('loading', true), el('span', '', 'Loading answer…'));
+    article.append(loading);
+  } else if (evaluations.length === 0) {
+    const none = el('div', 'status-line muted');
+    if (p.follow === 'following') none.append(icon('loading', true), el('span', '', 'Starting…'));
+    else {
+      none.append(el('span', '', 'Not evaluated yet.'));
+      none.append(toolButton(document, 'play', 'Run', 'Ask Security Copilot to answer this prompt', () => send({ type: 'rerun', promptId: p.id })));
+    }
+    article.append(none);
+  } else {
+    const latest = evaluations[evaluations.length - 1];
+    article.append(renderEvaluation(p, latest, true));
+    const previous = evaluations.slice(0, -1);
+    if (previous.length) {
+      const details = el('details', 'previous-answers');
+      details.append(el('summary', '', `Previous answers (${previous.length})`));
+      for (const e of [...previous].reverse()) details.append(renderEvaluation(p, e, false));
+      article.append(details);
+    }
+  }
+  if (p.follow === 'stopped') {
+    const note = el('div', 'note');
+    note.append(
+      icon('info'),
+      el('span', '', 'Stopped following. Security Copilot has no way to cancel an evaluation, so it may still finish.'),
+      toolButton(document, 'eye', 'Resume', 'Follow this evaluation again', () => send({ type: 'retryFollow', promptId: p.id })),
+    );
+    article.append(note);
+  }
+  if (p.error) {
+    const err = el('div', 'prompt-error');
+    err.setAttribute('role', 'alert');
+    err.append(icon('error'), el('span', '', p.error));
+    if (p.follow === 'failed') err.append(toolButton(document, 'refresh', 'Retry', 'Try again', () => send({ type: 'retryFollow', promptId: p.id })));
+    article.append(err);
+  }
+  return article;
+}
+
+/** Re-renders one prompt only (state changes must not redraw the whole panel). */
+function upsertPrompt(p: PromptView): void {
+  const isNew = !prompts.has(p.id);
+  prompts.set(p.id, p);
+  const next = renderPrompt(p);
+  const current = articles.get(p.id);
+  // Keep the "previous answers" section open if the user opened it.
+  if (current?.querySelector('details.previous-answers[open]')) next.querySelector('details.previous-answers')?.setAttribute('open', '');
+  if (current) current.replaceWith(next);
+  else list.append(next);
+  articles.set(p.id, next);
+  empty.hidden = prompts.size > 0;
+  if (isNew && session) next.scrollIntoView({ block: 'nearest' });
+  scheduleTicker();
+}
+
+function renderAll(next: PromptView[]): void {
+  prompts.clear();
+  articles.clear();
+  list.textContent = '';
+  const fragment = document.createDocumentFragment();
+  for (const p of next) {
+    prompts.set(p.id, p);
+    const article = renderPrompt(p);
+    articles.set(p.id, article);
+    fragment.append(article);
+  }
+  list.append(fragment);
+  empty.hidden = next.length > 0;
+  scheduleTicker();
+}
+
+function showBanner(kind: 'loading' | 'error' | null, message?: string, signIn = false): void {
+  banner.textContent = '';
+  banner.className = `banner ${kind ?? ''}`;
+  banner.hidden = !kind;
+  if (!kind) return;
+  banner.append(icon(kind === 'loading' ? 'loading' : 'error', kind === 'loading'), el('span', 'banner-text', message ?? ''));
+  if (kind === 'error') {
+    if (signIn) banner.append(toolButton(document, 'sign-in', 'Sign In', 'Sign in to Security Copilot', () => send({ type: 'signIn' })));
+    banner.append(toolButton(document, 'refresh', 'Retry', 'Load the session again', () => send({ type: 'refresh' })));
+  }
+}
+
+// A one-second ticker updates elapsed times, only while something is being followed.
+let ticker: ReturnType<typeof setInterval> | undefined;
+function scheduleTicker(): void {
+  const live = [...prompts.values()].some((p) => p.follow === 'following');
+  if (live && !ticker) {
+    ticker = setInterval(() => {
+      for (const span of Array.from(document.querySelectorAll<HTMLElement>('.elapsed[data-since]'))) {
+        span.textContent = formatDuration(Date.now() - Number(span.dataset.since));
+      }
+    }, 1000);
+  } else if (!live && ticker) {
+    clearInterval(ticker);
+    ticker = undefined;
+  }
+}
+
+function onMessage(m: HostMessage): void {
+  switch (m.type) {
+    case 'loading':
+      showBanner('loading', 'Loading session…');
+      return;
+    case 'sessionLoaded':
+      session = m.session;
+      showBanner(null);
+      renderHeader();
+      renderAll(m.prompts);
+      return;
+    case 'sessionUpdated':
+      session = m.session;
+      renderHeader();
+      return;
+    case 'promptUpdated':
+      upsertPrompt(m.prompt);
+      return;
+    case 'loadFailed':
+      showBanner('error', m.message, m.signIn);
+      if (!session) title.textContent = 'Could not load the session';
+      return;
+    case 'sendState':
+      setSending(m.sending);
+      showSendError(m.error);
+      if (m.clearDraft) {
+        input.value = '';
+        draftNote.hidden = true;
+        vscode.setState({ sessionId, draft: '' });
+      }
+      return;
+    case 'setDraft':
+      input.value = m.text;
+      draftNote.textContent = m.note ?? '';
+      draftNote.hidden = !m.note;
+      vscode.setState({ sessionId, draft: m.text });
+      input.focus();
+      input.scrollIntoView({ block: 'nearest' });
+      return;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (isHostMessage(event.data)) onMessage(event.data);
+});
+send({ type: 'ready' });

@@ -1,0 +1,105 @@
+// Renders Copilot answers (untrusted Markdown) into inert DOM. Used in the webview, and in unit tests with jsdom.
+import DOMPurify from 'dompurify';
+import MarkdownIt from 'markdown-it';
+
+export interface CodeBlockActions {
+  copy(code: string): void;
+  openInEditor(code: string, language: string): void;
+}
+
+/** Languages whose code blocks get "Open in editor". */
+export const QUERY_LANGUAGES = new Set(['kql', 'kusto']);
+
+const FORBIDDEN_TAGS = ['img', 'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math', 'video', 'audio', 'link', 'meta', 'base'];
+
+export interface Renderer {
+  /** Markdown → a sanitized fragment. Links carry their target in `data-href` and have no `href`. */
+  render(markdown: string, actions: CodeBlockActions): DocumentFragment;
+}
+
+export function createRenderer(win: Window & typeof globalThis): Renderer {
+  // Raw HTML off: any HTML in an answer is shown as text. linkify turns bare https URLs into links.
+  const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+  const purify = DOMPurify(win);
+  const doc = win.document;
+
+  const render = (markdown: string, actions: CodeBlockActions): DocumentFragment => {
+    const html = md.render(markdown);
+    const fragment = purify.sanitize(html, {
+      RETURN_DOM_FRAGMENT: true,
+      FORBID_TAGS: FORBIDDEN_TAGS,
+      FORBID_ATTR: ['style', 'id', 'name', 'srcset', 'target', 'formaction'],
+      // Only https links survive; everything else loses its href.
+      ALLOWED_URI_REGEXP: /^https:/i,
+    }) as DocumentFragment;
+
+    // Links never navigate the webview: the href moves to data-href and the click goes through the extension,
+    // which checks it again (https only) before opening.
+    for (const a of Array.from(fragment.querySelectorAll('a'))) {
+      const href = a.getAttribute('href');
+      a.removeAttribute('href');
+      if (href && /^https:\/\//i.test(href)) {
+        a.setAttribute('data-href', href);
+        a.setAttribute('title', href);
+        a.setAttribute('role', 'link');
+        a.setAttribute('tabindex', '0');
+        a.classList.add('external-link');
+      } else {
+        a.classList.add('blocked-link');
+        a.setAttribute('title', 'Link removed: only https links can be opened');
+      }
+    }
+
+    // Wide tables scroll on their own instead of widening the panel.
+    for (const table of Array.from(fragment.querySelectorAll('table'))) {
+      const wrap = doc.createElement('div');
+      wrap.className = 'table-wrap';
+      table.replaceWith(wrap);
+      wrap.appendChild(table);
+    }
+
+    // Code blocks get a toolbar: Copy, and "Open in editor" for KQL.
+    for (const pre of Array.from(fragment.querySelectorAll('pre'))) {
+      const code = pre.querySelector('code');
+      const text = code?.textContent ?? pre.textContent ?? '';
+      const language = /(?:^|\s)language-([\w+-]+)/.exec(code?.className ?? '')?.[1]?.toLowerCase() ?? '';
+      const block = doc.createElement('div');
+      block.className = 'code-block';
+      const bar = doc.createElement('div');
+      bar.className = 'code-toolbar';
+      const label = doc.createElement('span');
+      label.className = 'code-language';
+      label.textContent = language || 'text';
+      bar.appendChild(label);
+      bar.appendChild(toolButton(doc, 'copy', 'Copy', 'Copy code', () => actions.copy(text)));
+      if (QUERY_LANGUAGES.has(language)) {
+        bar.appendChild(toolButton(doc, 'go-to-file', 'Open in editor', 'Open this query in an editor', () => actions.openInEditor(text, language)));
+      }
+      pre.replaceWith(block);
+      block.appendChild(bar);
+      block.appendChild(pre);
+    }
+    return fragment;
+  };
+  return { render };
+}
+
+/** A small button with a codicon, built with DOM APIs (no HTML strings, no inline handlers). */
+export function toolButton(doc: Document, icon: string, text: string, title: string, onClick: () => void): HTMLButtonElement {
+  const button = doc.createElement('button');
+  button.type = 'button';
+  button.className = 'tool-button';
+  button.title = title;
+  const i = doc.createElement('span');
+  i.className = `codicon codicon-${icon}`;
+  i.setAttribute('aria-hidden', 'true');
+  button.appendChild(i);
+  const label = doc.createElement('span');
+  label.textContent = text;
+  button.appendChild(label);
+  button.addEventListener('click', (e) => {
+    e.preventDefault();
+    onClick();
+  });
+  return button;
+}
