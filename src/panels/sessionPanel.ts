@@ -58,6 +58,11 @@ export class SessionPanel extends Disposable {
     panel.title = cached ? sessionLabel(cached.displayName) : 'Security Copilot session';
     panel.webview.html = renderPanelHtml(panel.webview, host.extensionUri, sessionId);
     this.register(panel.onDidDispose(() => this.dispose()));
+    // Without retainContextWhenHidden a hidden webview is torn down; when shown again it reloads and sends
+    // `ready`, and only then can it receive messages (a draft set meanwhile waits for it).
+    this.register(panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.ready = false;
+    }));
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)));
     this.register(
       copilot.store.onDidChangeSession((s) => {

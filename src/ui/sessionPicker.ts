@@ -12,7 +12,10 @@ export type PickResult = { kind: 'session'; id: string } | { kind: 'new' };
 
 type Item = vscode.QuickPickItem & { result?: PickResult; byId?: true };
 
-function sessionItem(s: Session): Item {
+const BY_ID_LABEL = '$(key) Open by session ID…';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function newSessionItem(s: Session): Item {
   return {
     label: `$(comment-discussion) ${sessionLabel(s.displayName)}`,
     description: relativeTime(s.lastModifiedDateTime ?? s.createdDateTime),
@@ -57,9 +60,23 @@ export async function pickSession(
   const sessions = new Map<string, Session>();
   for (const s of copilot.store.state.sessions) sessions.set(s.id, s);
   const fixedTop: Item[] = options.allowNew ? [{ label: '$(add) New session…', alwaysShow: true, result: { kind: 'new' } }] : [];
-  const byIdItem: Item = { label: '$(key) Open by session ID…', alwaysShow: true, byId: true, description: 'paste an ID' };
+  const byIdItem: Item = { label: BY_ID_LABEL, alwaysShow: true, byId: true, description: 'paste an ID' };
   let note: Item | undefined;
+  // Items keep their identity across re-renders, so a row the user is clicking isn't swapped out under them.
+  const itemCache = new Map<string, Item>();
+  const sessionItem = (s: Session): Item => {
+    const cached = itemCache.get(s.id);
+    if (cached && cached.detail === s.id && cached.label === newSessionItem(s).label) return cached;
+    const item = newSessionItem(s);
+    itemCache.set(s.id, item);
+    return item;
+  };
+  let rendered = '';
   const render = () => {
+    // Re-render only when something shown changed: replacing the items while the user clicks can lose the click.
+    const key = `${sessions.size}|${note?.label ?? ''}|${byIdItem.label}`;
+    if (key === rendered) return;
+    rendered = key;
     const active = picker.activeItems[0]?.result;
     const list = [...sessions.values()].sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime)).map(sessionItem);
     const items = [...fixedTop, ...list, ...(note ? [note] : []), byIdItem];
@@ -70,6 +87,17 @@ export async function pickSession(
     }
   };
   render();
+  // A pasted GUID turns the ID entry into "Open session <id>" (checked before any request is made).
+  picker.onDidChangeValue((value) => {
+    const v = value.trim();
+    const id = GUID.test(v) && validateId(v, 'Session ID').ok ? v : undefined;
+    const label = id ? `$(key) Open session ${id}` : BY_ID_LABEL;
+    if (byIdItem.label === label) return;
+    byIdItem.label = label;
+    byIdItem.description = id ? 'by ID' : 'paste an ID';
+    byIdItem.result = id ? { kind: 'session', id } : undefined;
+    render();
+  });
   const loading = (async () => {
     try {
       let count = 0;
@@ -92,12 +120,15 @@ export async function pickSession(
   })();
   try {
     const picked = await new Promise<Item | undefined>((resolve) => {
-      picker.onDidAccept(() => resolve(picker.selectedItems[0]));
+      // Keep what the user selected: an items update racing the click can empty `selectedItems` by accept time.
+      let chosen: Item | undefined;
+      picker.onDidChangeSelection((items) => (chosen = items[0] ?? chosen));
+      picker.onDidAccept(() => resolve(picker.selectedItems[0] ?? chosen ?? picker.activeItems[0]));
       picker.onDidHide(() => resolve(undefined));
       picker.show();
     });
     if (!picked) return undefined;
-    if (picked.byId) {
+    if (picked.byId && !picked.result) {
       picker.hide();
       const id = await askForSessionId(options.title);
       return id ? { kind: 'session', id } : undefined;
