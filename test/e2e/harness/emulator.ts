@@ -1,0 +1,68 @@
+// Control API of the Graph emulator (docs/contracts.md §2), for browser tests: inject faults, script answers,
+// read the recorded Graph requests, reset or seed the state.
+import type { AnswerRule, ConfigureSpec, FaultSpec, RecordedRequest, SeedSpec } from '../../../emulator/index';
+import { emulatorUrl } from './browser';
+
+export class EmulatorControl {
+  constructor(private readonly baseUrl?: string) {}
+
+  get url(): string {
+    return this.baseUrl ?? emulatorUrl();
+  }
+
+  private async call<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url}/_emulator/${route}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`emulator ${method} /_emulator/${route} -> ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  health(): Promise<{ ok: boolean }> {
+    return this.call('GET', 'health');
+  }
+  fault(spec: FaultSpec): Promise<void> {
+    return this.call('POST', 'faults', spec);
+  }
+  clearFaults(): Promise<void> {
+    return this.call('DELETE', 'faults');
+  }
+  answer(rule: AnswerRule): Promise<void> {
+    return this.call('POST', 'answers', rule);
+  }
+  clearAnswers(): Promise<void> {
+    return this.call('DELETE', 'answers');
+  }
+  requests(): Promise<RecordedRequest[]> {
+    return this.call('GET', 'requests');
+  }
+  clearRequests(): Promise<void> {
+    return this.call('DELETE', 'requests');
+  }
+  configure(config: ConfigureSpec): Promise<void> {
+    return this.call('POST', 'config', config);
+  }
+  /** Empty state, default configuration, no faults, rules or recorded requests. */
+  reset(): Promise<void> {
+    return this.call('POST', 'reset');
+  }
+  seed(spec: SeedSpec): Promise<void> {
+    return this.call('POST', 'seed', spec);
+  }
+  /** Polls the recorded requests until one matches (e.g. to wait for the extension's POST). */
+  async waitForRequest(match: (r: RecordedRequest) => boolean, timeoutMs = 15_000): Promise<RecordedRequest> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await this.requests()).find(match);
+      if (found) return found;
+      if (Date.now() > end) throw new Error(`no matching request reached the emulator within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** The emulator of this run ($SC_EMULATOR_URL). */
+export const emulator = new EmulatorControl();
