@@ -1,0 +1,210 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import type { SessionPanel } from '../../src/panels/sessionPanel';
+import type { PromptView } from '../../src/shared/protocol';
+import { api, closeAllEditors, emulator, graphRequests, reloadSessions, signIn, waitFor } from './helpers';
+
+async function createSessionOnServer(name: string): Promise<string> {
+  const res = await fetch(`${process.env.SC_EMULATOR_URL}/beta/security/securityCopilot/workspaces/default/sessions`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer test-setup', 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName: name }),
+  });
+  assert.equal(res.status, 201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function openPanel(a: ExtensionApi, id: string): Promise<SessionPanel> {
+  await vscode.commands.executeCommand('securityCopilot.openSession', id);
+  const panel = a.panels.get(id);
+  assert.ok(panel, 'panel opened');
+  await waitFor('the session to load', () => panel.snapshot().session);
+  return panel;
+}
+
+function promptById(panel: SessionPanel, id: string): PromptView | undefined {
+  return panel.snapshot().prompts.find((p) => p.id === id);
+}
+
+async function sendAndWait(panel: SessionPanel, content: string, timeoutMs = 15_000): Promise<PromptView> {
+  const before = panel.snapshot().prompts.length;
+  await panel.receive({ type: 'sendPrompt', content });
+  const created = await waitFor('the new prompt', () => panel.snapshot().prompts.length === before + 1 && panel.snapshot().prompts.at(-1));
+  return waitFor(
+    'the evaluation to finish',
+    () => {
+      const p = promptById(panel, created.id);
+      return p && p.follow === 'idle' && p.evaluations?.at(-1)?.outcome ? p : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+describe('Session panel (host side, in the extension host)', function () {
+  this.timeout(60_000);
+  let a: ExtensionApi;
+
+  before(async () => {
+    await signIn();
+    a = await api();
+  });
+
+  beforeEach(async () => {
+    await closeAllEditors();
+    await emulator.reset();
+    await emulator.configure({ evaluation: { createdMs: 150, runningMs: 600 } });
+  });
+
+  it('opens one panel per session, titled with its name, with prompts and their latest answers', async () => {
+    await emulator.seed(1, 3);
+    await reloadSessions(a);
+    const session = a.copilot.store.state.sessions[0];
+    const panel = await openPanel(a, session.id);
+    assert.equal(panel.panel.title, session.displayName ?? 'Untitled session');
+    const prompts = await waitFor('answers', () => {
+      const ps = panel.snapshot().prompts;
+      return ps.length === 3 && ps.every((p) => p.evaluations?.length) && ps;
+    });
+    for (const p of prompts) {
+      assert.equal(p.evaluations!.at(-1)!.state, 'completed');
+      assert.ok(p.evaluations!.at(-1)!.content, 'answer content');
+    }
+    await vscode.commands.executeCommand('securityCopilot.openSession', session.id);
+    assert.equal(a.panels.openSessionIds.filter((id) => id === session.id).length, 1, 'the same panel is revealed');
+  });
+
+  it('sends a prompt: one prompt, one evaluation, polled until the answer arrives', async () => {
+    const id = await createSessionOnServer('Send path');
+    await emulator.answer({ match: 'failed sign-ins', content: '## Findings\n\n| User | Count |\n|---|---|\n| j.doe | 42 |' });
+    const panel = await openPanel(a, id);
+    await emulator.clearRequests();
+    const p = await sendAndWait(panel, '  Summarize failed sign-ins for j.doe  ');
+    assert.equal(p.content, 'Summarize failed sign-ins for j.doe', 'trimmed');
+    const last = p.evaluations!.at(-1)!;
+    assert.equal(last.outcome?.kind, 'success');
+    assert.match(last.content ?? '', /j\.doe \| 42/);
+    const promptPosts = await graphRequests('POST', /\/prompts$/);
+    const evalPosts = await graphRequests('POST', /\/evaluations$/);
+    assert.equal(promptPosts.length, 1);
+    assert.deepEqual(promptPosts[0].body, { '@odata.type': '#microsoft.graph.security.securityCopilot.prompt', type: 'prompt', content: 'Summarize failed sign-ins for j.doe' });
+    assert.equal(evalPosts.length, 1);
+    assert.deepEqual(evalPosts[0].body, {});
+    const polls = await graphRequests('GET', /\/evaluations\/[^/]+$/);
+    assert.ok(polls.length >= 1 && polls.length <= 4, `polled ${polls.length} times for a ~0.75 s evaluation`);
+  });
+
+  it('Stop stops following (no more polls), and Re-run creates a new evaluation of the same prompt', async () => {
+    const id = await createSessionOnServer('Stop and re-run');
+    await emulator.answer({ match: 'slow', content: 'done slowly', runningMs: 6000, once: true });
+    const panel = await openPanel(a, id);
+    await panel.receive({ type: 'sendPrompt', content: 'a slow question' });
+    const prompt = await waitFor('following', () => panel.snapshot().prompts.find((p) => p.follow === 'following' && p.evaluations?.length));
+    await panel.receive({ type: 'stop', promptId: prompt.id });
+    assert.equal(promptById(panel, prompt.id)?.follow, 'stopped');
+    await emulator.clearRequests();
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal((await graphRequests('GET', /\/evaluations/)).length, 0, 'no polling after Stop');
+
+    await emulator.clearRequests();
+    await panel.receive({ type: 'rerun', promptId: prompt.id });
+    const rerun = await waitFor('the re-run answer', () => {
+      const p = promptById(panel, prompt.id);
+      return p && p.evaluations?.length === 2 && p.follow === 'idle' ? p : undefined;
+    });
+    assert.equal((await graphRequests('POST', /\/prompts$/)).length, 0, 're-run creates no prompt');
+    assert.equal((await graphRequests('POST', /\/evaluations$/)).length, 1);
+    assert.equal(rerun.evaluations!.at(-1)!.outcome?.kind, 'success');
+  });
+
+  it('explains each non-success result and offers the right action', async () => {
+    const id = await createSessionOnServer('Outcomes');
+    const panel = await openPanel(a, id);
+    const expected: Record<string, { message: RegExp; actions: string[] }> = {
+      error: { message: /error|failed/i, actions: ['retry'] },
+      rejected: { message: /reject|declin|rephrase/i, actions: [] },
+      timedOut: { message: /time/i, actions: ['retry'] },
+      capacityExceeded: { message: /capacity/i, actions: ['retry'] },
+      needAdditionalClaims: { message: /sign in again|claims/i, actions: ['signIn'] },
+    };
+    for (const [type, want] of Object.entries(expected)) {
+      await emulator.answer({ match: `case-${type}`, type, content: `emulated ${type}` });
+      const p = await sendAndWait(panel, `case-${type}`);
+      const outcome = p.evaluations!.at(-1)!.outcome!;
+      assert.equal(outcome.kind, type);
+      assert.match(outcome.message, want.message, type);
+      assert.deepEqual(outcome.actions, want.actions, type);
+    }
+  });
+
+  it('waits for Retry-After when polling is throttled', async () => {
+    const id = await createSessionOnServer('Throttled polling');
+    const panel = await openPanel(a, id);
+    await emulator.clearRequests();
+    await emulator.fault({ kind: 'status', status: 429, retryAfter: '1.5', count: 1, method: 'GET', path: '/evaluations/' });
+    const p = await sendAndWait(panel, 'throttle me', 20_000);
+    assert.equal(p.evaluations!.at(-1)!.outcome?.kind, 'success');
+    const polls = (await emulator.requests()).filter((r) => r.method === 'GET' && /\/evaluations\/[^/]+$/.test(r.path));
+    const throttled = polls.findIndex((r) => r.status === 429);
+    assert.ok(throttled >= 0, 'the emulator throttled a poll');
+    const gap = Date.parse(polls[throttled + 1].time) - Date.parse(polls[throttled].time);
+    assert.ok(gap >= 1400, `next poll came ${gap} ms after the 429 (Retry-After 1.5 s)`);
+    assert.ok(polls.length <= 6, `${polls.length} polls`);
+  });
+
+  it('a failed send says why and never creates a second prompt', async () => {
+    const id = await createSessionOnServer('Failed send');
+    const panel = await openPanel(a, id);
+    await emulator.clearRequests();
+    await emulator.fault({ kind: 'status', status: 503, count: 1, method: 'POST', path: '/prompts' });
+    await panel.receive({ type: 'sendPrompt', content: 'will this be created twice?' });
+    await waitFor('the send error', () => panel.snapshot().sendError);
+    assert.equal((await graphRequests('POST', /\/prompts$/)).length, 1, 'no blind retry of a POST');
+    assert.equal(panel.snapshot().prompts.length, 0);
+
+    await emulator.clearRequests();
+    await emulator.fault({ kind: 'drop', afterProcessing: true, count: 1, method: 'POST', path: '/prompts' });
+    await panel.receive({ type: 'sendPrompt', content: 'ambiguous create' });
+    const message = await waitFor('the send error', () => panel.snapshot().sendError);
+    assert.match(message, /may have been created/);
+    assert.equal((await graphRequests('POST', /\/prompts$/)).length, 1);
+  });
+
+  it('bad input and malformed messages send nothing', async () => {
+    const id = await createSessionOnServer('Bad input');
+    const panel = await openPanel(a, id);
+    await emulator.clearRequests();
+    await panel.receive({ type: 'sendPrompt', content: '   \n  ' });
+    assert.match(panel.snapshot().sendError ?? '', /empty/i);
+    await panel.receive({ type: 'sendPrompt', content: 'x'.repeat(16_001) });
+    assert.match(panel.snapshot().sendError ?? '', /too long/i);
+    await panel.receive({ type: 'sendPrompt' });
+    await panel.receive({ type: 'rerun', promptId: 42 });
+    await panel.receive('sendPrompt');
+    assert.equal((await emulator.requests()).length, 0);
+  });
+
+  it('shows a clear error for a session that does not exist', async () => {
+    await vscode.commands.executeCommand('securityCopilot.openSession', '00000000-0000-4000-8000-000000000000');
+    const panel = a.panels.get('00000000-0000-4000-8000-000000000000')!;
+    const error = await waitFor('the load error', () => panel.snapshot().loadError);
+    assert.match(error, /not found|doesn't exist|does not exist|404/i);
+  });
+
+  it('refuses an invalid session id before any request', async () => {
+    await emulator.clearRequests();
+    await vscode.commands.executeCommand('securityCopilot.openSession', '../sessions?x=1');
+    assert.equal(a.panels.get('../sessions?x=1'), undefined);
+    assert.equal((await emulator.requests()).length, 0);
+  });
+
+  it('opens a KQL block in an editor and copies answers', async () => {
+    const id = await createSessionOnServer('Editor hand-off');
+    const panel = await openPanel(a, id);
+    await panel.receive({ type: 'openInEditor', code: 'SigninLogs | take 10\n', language: 'kql' });
+    const editor = await waitFor('the query editor', () => vscode.window.activeTextEditor?.document.getText() === 'SigninLogs | take 10\n' && vscode.window.activeTextEditor);
+    assert.equal(editor.document.isUntitled, true);
+    await panel.receive({ type: 'copyText', text: '## Answer', what: 'answer' });
+    assert.equal(await vscode.env.clipboard.readText(), '## Answer');
+  });
+});
