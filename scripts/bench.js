@@ -114,6 +114,19 @@ async function main() {
     row('export 200-prompt session to Markdown', stats(exports));
     const size = sessionToMarkdown(big, exported, ws).length;
     console.log(`\nexported Markdown size: ${(size / 1024).toFixed(1)} KiB; emulator requests served: ${emulator.requests().length}`);
+
+    // 6. What activation pays to load the bundles (production build, compiled but not run: it needs vscode).
+    const fs = require('node:fs');
+    const vm = require('node:vm');
+    const { execFileSync } = require('node:child_process');
+    execFileSync(process.execPath, [path.join(__dirname, '..', 'esbuild.js'), '--production'], { stdio: 'ignore' });
+    for (const file of ['dist/extension.js', 'dist/webview/main.js']) {
+      const code = fs.readFileSync(path.join(__dirname, '..', file), 'utf8');
+      const compiles = [];
+      for (let i = 0; i < 20; i++) compiles.push(await time(() => new vm.Script(code, { filename: `${file}#${i}` })));
+      row(`compile ${file} (${(code.length / 1024).toFixed(1)} KiB)`, stats(compiles));
+    }
+    execFileSync(process.execPath, [path.join(__dirname, '..', 'esbuild.js')], { stdio: 'ignore' });
   } finally {
     await emulator.close();
   }

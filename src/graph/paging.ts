@@ -1,6 +1,6 @@
 // OData collections: query options ($top, $select, $filter, $count) and paging over `@odata.nextLink`,
 // which is treated as an opaque URL (never parsed for $skiptoken) and must stay on the endpoint's origin.
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { GraphMalformedResponseError, GraphValidationError } from './errors';
 import type { GraphHttp, GraphResponse } from './http';
 import { collectionSchema, parseBody } from './schemas';
@@ -70,7 +70,7 @@ export interface PageOptions {
 export async function getPage<T>(
   http: GraphHttp,
   url: string,
-  item: z.ZodType<T>,
+  item: z.ZodMiniType<T>,
   what: string,
   signal: AbortSignal | undefined,
   options: PageOptions = {},
@@ -79,7 +79,7 @@ export async function getPage<T>(
   return readPage(response, item, what, options);
 }
 
-export function readPage<T>(response: GraphResponse, item: z.ZodType<T>, what: string, options: PageOptions = {}): Page<T> {
+export function readPage<T>(response: GraphResponse, item: z.ZodMiniType<T>, what: string, options: PageOptions = {}): Page<T> {
   const body = response.body;
   if (
     options.acceptSingleEntity &&
@@ -106,7 +106,7 @@ export function readPage<T>(response: GraphResponse, item: z.ZodType<T>, what: s
 export async function* iterateItems<T>(
   http: GraphHttp,
   firstUrl: string,
-  item: z.ZodType<T>,
+  item: z.ZodMiniType<T>,
   what: string,
   signal: AbortSignal | undefined,
   options: PageOptions = {},

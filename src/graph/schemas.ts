@@ -1,10 +1,11 @@
-// Response validation at the boundary (zod v4). Rules:
+// Response validation at the boundary (zod v4, the tree-shakable `zod/mini` build: the full build was 85% of
+// the extension bundle). Rules:
 // - unknown properties (e.g. '@odata.context', '@microsoft.graph.tips', 'inputs') are tolerated and dropped;
 // - enum members this build doesn't know become 'unknownFutureValue' (Graph's evolvable-enum convention);
 // - a missing or wrongly typed required field rejects the response with an error naming the field;
 // - timestamps: ISO 8601 with any number of fractional digits (Graph sends 5, 6 or 7); the
 //   '0001-01-01T00:00:00Z' "not yet" sentinel becomes null where the type allows null.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { GraphMalformedResponseError } from './errors';
 import type { GraphResponse } from './http';
 import type {
@@ -45,14 +46,17 @@ export const EVALUATION_RESULT_TYPES = [
 /** A string enum that maps members it doesn't know to 'unknownFutureValue'. */
 function evolvableEnum<const T extends readonly string[]>(members: T) {
   const known: ReadonlySet<string> = new Set(members);
-  return z.string().transform((v): T[number] => (known.has(v) ? v : 'unknownFutureValue'));
+  return z.pipe(
+    z.string(),
+    z.transform((v: string): T[number] => (known.has(v) ? v : 'unknownFutureValue')),
+  );
 }
 
 // Date, 'T', hours and minutes; optional seconds with any number of fractional digits; optional 'Z' or offset.
 // The offset is optional because Graph's own innerError.date omits it ("2026-07-31T05:11:26").
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i;
 
-const timestamp = z.string().regex(TIMESTAMP, { message: 'expected an ISO 8601 timestamp' });
+const timestamp = z.string().check(z.regex(TIMESTAMP, { error: 'expected an ISO 8601 timestamp' }));
 
 /** True for '0001-01-01T00:00:00Z' and its variants (fractions, offsets): .NET's DateTimeOffset.MinValue. */
 export function isSentinelDate(value: string): boolean {
@@ -60,19 +64,20 @@ export function isSentinelDate(value: string): boolean {
 }
 
 /** Optional/nullable timestamp; the sentinel maps to null. */
-const optionalTimestamp = timestamp
-  .nullish()
-  .transform((v) => (v == null || isSentinelDate(v) ? null : v));
+const optionalTimestamp = z.pipe(
+  z.nullish(timestamp),
+  z.transform((v: string | null | undefined) => (v == null || isSentinelDate(v) ? null : v)),
+);
 
-const nullableString = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? null);
+const nullableString = z.pipe(
+  z.nullish(z.string()),
+  z.transform((v: string | null | undefined) => v ?? null),
+);
 
-const nullableBoolean = z
-  .boolean()
-  .nullish()
-  .transform((v) => v ?? null);
+const nullableBoolean = z.pipe(
+  z.nullish(z.boolean()),
+  z.transform((v: boolean | null | undefined) => v ?? null),
+);
 
 export const workspaceSchema = z.object({
   id: z.string(),
@@ -99,18 +104,19 @@ export const promptSchema = z.object({
 export const evaluationResultSchema = z.object({
   content: nullableString,
   // The docs show `type` on every result; if it were ever missing or null, 'unknown' is the honest value.
-  type: evolvableEnum(EVALUATION_RESULT_TYPES)
-    .nullish()
-    .transform((v): EvaluationResultType => v ?? 'unknown'),
+  type: z.pipe(
+    z.nullish(evolvableEnum(EVALUATION_RESULT_TYPES)),
+    z.transform((v: EvaluationResultType | null | undefined): EvaluationResultType => v ?? 'unknown'),
+  ),
   // skillPreviewState is an evolvable enum too, but the public type keeps the raw string.
   previewState: nullableString,
 });
 
 // Int64 is a JSON number normally; with `IEEE754Compatible=true` OData sends it as a string. Accept both.
-const int64 = z
-  .union([z.number().int(), z.string().regex(/^-?\d+$/)])
-  .nullish()
-  .transform((v) => (v == null ? 0 : typeof v === 'number' ? v : Number(v)));
+const int64 = z.pipe(
+  z.nullish(z.union([z.int(), z.string().check(z.regex(/^-?\d+$/))])),
+  z.transform((v: number | string | null | undefined) => (v == null ? 0 : typeof v === 'number' ? v : Number(v))),
+);
 
 export const evaluationSchema = z.object({
   id: z.string(),
@@ -120,11 +126,14 @@ export const evaluationSchema = z.object({
   lastModifiedDateTime: timestamp,
   state: evolvableEnum(EVALUATION_STATES),
   executionCount: int64,
-  isCancelled: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? false),
-  result: evaluationResultSchema.nullish().transform((v) => v ?? null),
+  isCancelled: z.pipe(
+    z.nullish(z.boolean()),
+    z.transform((v: boolean | null | undefined) => v ?? false),
+  ),
+  result: z.pipe(
+    z.nullish(evaluationResultSchema),
+    z.transform((v: EvaluationResult | null | undefined) => v ?? null),
+  ),
 });
 
 export const pluginSchema = z.object({
@@ -137,12 +146,12 @@ export const pluginSchema = z.object({
 });
 
 /** An OData collection page. `value` is required; a page may hold zero items. */
-export function collectionSchema<T extends z.ZodType>(item: T) {
+export function collectionSchema<T extends z.ZodMiniType>(item: T) {
   return z.object({
     value: z.array(item),
-    '@odata.nextLink': z.string().nullish(),
+    '@odata.nextLink': z.nullish(z.string()),
     // `@odata.count` is Int64 too, so it may be a string under IEEE754Compatible.
-    '@odata.count': z.union([z.number(), z.string().regex(/^\d+$/)]).nullish(),
+    '@odata.count': z.nullish(z.union([z.number(), z.string().check(z.regex(/^\d+$/))])),
   });
 }
 
@@ -162,7 +171,7 @@ const _checks: [
 void _checks;
 
 /** Human description of the first few problems zod found, naming the fields ('value[3].createdDateTime'). */
-export function describeIssues(error: z.ZodError, input: unknown): string {
+export function describeIssues(error: z.core.$ZodError, input: unknown): string {
   const parts = error.issues.slice(0, 3).map((issue) => {
     const field = formatPath(issue.path);
     const present = hasPath(input, issue.path);
@@ -196,7 +205,7 @@ function hasPath(input: unknown, path: readonly PropertyKey[]): boolean {
 }
 
 /** Validates a 2xx response body against `schema`; a missing/invalid body gives GraphMalformedResponseError. */
-export function parseBody<S extends z.ZodType>(schema: S, response: GraphResponse, what: string): z.output<S> {
+export function parseBody<S extends z.ZodMiniType>(schema: S, response: GraphResponse, what: string): z.output<S> {
   const { method, path, status, requestId, clientRequestId } = response;
   const details = { method, path, status, requestId, clientRequestId };
   const rid = requestId ? ` (request id ${requestId})` : '';
