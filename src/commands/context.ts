@@ -1,4 +1,6 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { validateDisplayName, validateId } from '../graph';
+import { pickSession } from '../ui/sessionPicker';
 import type { SessionPanels } from '../panels/sessionPanel';
 import type { Copilot } from '../service';
 import type { Node, SessionsTree } from '../views/sessionsTree';
@@ -26,4 +28,41 @@ export function sessionIdFromArgument(arg: unknown): string | undefined {
   const node = arg as Node | undefined;
   if (node && typeof node === 'object' && 'kind' in node && (node.kind === 'session' || node.kind === 'prompt')) return node.sessionId;
   return undefined;
+}
+
+/**
+ * The session a command acts on: its argument (id string or tree node), or the user's pick. The id is checked
+ * before any request; undefined when the user cancels or the id is invalid (with a message).
+ */
+export async function resolveSessionId(ctx: CommandContext, arg: unknown, pickerTitle: string): Promise<string | undefined> {
+  let id = sessionIdFromArgument(arg);
+  if (id === undefined) {
+    const picked = await pickSession(ctx.copilot, { title: pickerTitle });
+    if (picked?.kind !== 'session') return undefined;
+    id = picked.id;
+  }
+  const checked = validateId(id, 'Session ID');
+  if (!checked.ok) {
+    void vscode.window.showErrorMessage(checked.message);
+    return undefined;
+  }
+  return checked.value;
+}
+
+/** Live validation for session-name input boxes (the client's rules). */
+export function nameValidationMessage(value: string): vscode.InputBoxValidationMessage | undefined {
+  const r = validateDisplayName(value);
+  return r.ok ? undefined : { message: r.message, severity: vscode.InputBoxValidationSeverity.Error };
+}
+
+/** Asks for a session name with live validation; the checked name, or undefined when cancelled. */
+export async function askSessionName(options: { title: string; prompt: string; value?: string; placeHolder?: string }): Promise<string | undefined> {
+  const name = await vscode.window.showInputBox({ ...options, ignoreFocusOut: true, validateInput: nameValidationMessage });
+  if (name === undefined) return undefined;
+  const checked = validateDisplayName(name);
+  if (!checked.ok) {
+    void vscode.window.showErrorMessage(checked.message);
+    return undefined;
+  }
+  return checked.value;
 }

@@ -1,17 +1,12 @@
 import * as vscode from 'vscode';
-import { pickSession } from '../ui/sessionPicker';
-import { sessionIdFromArgument, type CommandDefinition } from './context';
+import { resolveSessionId, type CommandDefinition } from './context';
 
 export const copySessionId: CommandDefinition = {
   id: 'securityCopilot.copySessionId',
   verb: 'copy the session ID',
   run: async (ctx, arg) => {
-    let id = sessionIdFromArgument(arg);
-    if (id === undefined) {
-      const picked = await pickSession(ctx.copilot, { title: 'Copy Session ID' });
-      if (picked?.kind !== 'session') return undefined;
-      id = picked.id;
-    }
+    const id = await resolveSessionId(ctx, arg, 'Copy Session ID');
+    if (id === undefined) return undefined;
     await vscode.env.clipboard.writeText(id);
     vscode.window.setStatusBarMessage(`$(check) Copied session ID ${id}`, 4000);
     return id;

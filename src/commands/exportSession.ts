@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import { exportFileName, sessionToMarkdown, type ExportedPrompt } from '../core/exportMarkdown';
-import { validateId } from '../graph';
-import { pickSession } from '../ui/sessionPicker';
-import { sessionIdFromArgument, type CommandDefinition, type CommandContext } from './context';
+import { resolveSessionId, type CommandDefinition, type CommandContext } from './context';
 
 export interface ExportOptions {
   /** Write to this file instead of asking (used by other commands and keybindings). */
@@ -37,20 +35,11 @@ export const exportSession: CommandDefinition = {
   verb: 'export the session',
   run: async (ctx, arg, rawOptions) => {
     const options = (rawOptions ?? {}) as ExportOptions;
-    let id = sessionIdFromArgument(arg);
-    if (id === undefined) {
-      const picked = await pickSession(ctx.copilot, { title: 'Export Session as Markdown' });
-      if (picked?.kind !== 'session') return undefined;
-      id = picked.id;
-    }
-    const checked = validateId(id, 'Session ID');
-    if (!checked.ok) {
-      void vscode.window.showErrorMessage(checked.message);
-      return undefined;
-    }
+    const id = await resolveSessionId(ctx, arg, 'Export Session as Markdown');
+    if (id === undefined) return undefined;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Exporting session', cancellable: true },
-      (progress, token) => fetchAll(ctx, checked.value, token, progress),
+      (progress, token) => fetchAll(ctx, id, token, progress),
     );
     let target = options.destination;
     if (!target && !options.untitled) {

@@ -9,7 +9,6 @@ import {
   quickInput,
   quickInputAccept,
   quickInputType,
-  quickItems,
   runCommand,
   securityCopilotView,
   webviewFrame,
@@ -74,12 +73,6 @@ export async function createSessionFromPalette(page: Page, name: string): Promis
 /** Waits until the quick input titled `title` replaced whatever was open before (e.g. the command palette). */
 export async function waitForQuickPickTitled(page: Page, title: string): Promise<void> {
   await quickInput(page).locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
-}
-
-/** Labels of the quick pick rows currently shown. */
-export async function quickPickLabels(page: Page): Promise<string[]> {
-  await quickItems(page).first().waitFor({ state: 'visible', timeout: 15_000 });
-  return (await quickItems(page).locator('.quick-input-list-label .label-name').allInnerTexts()).map((t) => t.trim());
 }
 
 /** Graph requests the emulator saw, by method and path. */

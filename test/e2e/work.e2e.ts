@@ -96,6 +96,36 @@ describe('Working in a session: safety, selection, export, errors', function () 
     assert.match(content, /Focus on 203\.0\.113\.7\.$/);
   });
 
+  it('re-runs a prompt from the panel and keeps the previous answer', async () => {
+    const page = wb.page;
+    const frame = await sessionPanel(page, name);
+    const article = frame.locator('article.prompt', { hasText: 'hostile answer' });
+    await emulator.clearRequests();
+    await article.locator('.evaluation.latest button', { hasText: 'Re-run' }).click();
+    await article.locator('details.previous-answers summary', { hasText: 'Previous answers (1)' }).waitFor({ timeout: 20_000 });
+    await article.locator('.evaluation.latest .state[data-state="completed"]').waitFor({ timeout: 20_000 });
+    assert.equal((await graphCalls('POST', /\/evaluations$/)).length, 1);
+    assert.equal((await graphCalls('POST', /\/prompts$/)).length, 0, 're-run makes no new prompt');
+  });
+
+  it("renames from the panel's Rename button", async () => {
+    const page = wb.page;
+    const frame = await sessionPanel(page, name);
+    await frame.locator('.header-actions button', { hasText: 'Rename' }).click();
+    await waitForQuickInput(page);
+    await quickInputType(page, `${name} v2`);
+    await quickInputAccept(page);
+    await frame.locator('#session-title', { hasText: `${name} v2` }).waitFor({ timeout: 15_000 });
+    await sessionTreeRow(page, `${name} v2`).waitFor({ timeout: 15_000 });
+    await page.locator('.part.editor .tabs-container .tab', { hasText: `${name} v2` }).waitFor();
+    // Rename back so the later tests find it by its name.
+    await frame.locator('.header-actions button', { hasText: 'Rename' }).click();
+    await waitForQuickInput(page);
+    await quickInputType(page, name);
+    await quickInputAccept(page);
+    await frame.locator('#session-title', { hasText: new RegExp(`^${name}$`) }).waitFor({ timeout: 15_000 });
+  });
+
   it('exports the session to a Markdown editor', async () => {
     const page = wb.page;
     await runCommand(page, 'Security Copilot: Export Session as Markdown');
