@@ -13,13 +13,15 @@ export const QUERY_LANGUAGES = new Set(['kql', 'kusto']);
 const FORBIDDEN_TAGS = ['img', 'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math', 'video', 'audio', 'link', 'meta', 'base'];
 
 export interface Renderer {
-  /** Markdown → a sanitized fragment. Links carry their target in `data-href` and have no `href`. */
+  /** Markdown → a sanitized fragment. https links carry their target in `data-href` and have no `href`; other links become text. */
   render(markdown: string, actions: CodeBlockActions): DocumentFragment;
 }
 
 export function createRenderer(win: Window & typeof globalThis): Renderer {
   // Raw HTML off: any HTML in an answer is shown as text. linkify turns bare https URLs into links.
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+  // Answers are full of account names (user@contoso.com): keep them as text, not mailto: links.
+  md.linkify.set({ fuzzyEmail: false });
   const purify = DOMPurify(win);
   const doc = win.document;
 
@@ -45,8 +47,12 @@ export function createRenderer(win: Window & typeof globalThis): Renderer {
         a.setAttribute('tabindex', '0');
         a.classList.add('external-link');
       } else {
-        a.classList.add('blocked-link');
-        a.setAttribute('title', 'Link removed: only https links can be opened');
+        // Not https: keep the text, drop the link (a span, so nothing about it is clickable).
+        const span = doc.createElement('span');
+        span.className = 'blocked-link';
+        span.title = 'Not a link: only https links can be opened';
+        span.textContent = a.textContent;
+        a.replaceWith(span);
       }
     }
 

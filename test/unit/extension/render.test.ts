@@ -52,7 +52,15 @@ describe('answer rendering (untrusted Markdown)', () => {
     // markdown-it refuses javascript:/data: targets, so they stay as inert text; nothing carries them as a URL.
     const attributes = Array.from(host.querySelectorAll('*')).flatMap((e) => Array.from(e.attributes).map((a) => a.value));
     assert.ok(attributes.every((v) => !/^\s*(javascript|data):/i.test(v)), 'no javascript:/data: URL in any attribute');
-    assert.ok(host.querySelector('a.blocked-link'), 'the http link is kept as text, marked blocked');
+    const blocked = host.querySelector('span.blocked-link');
+    assert.equal(blocked?.textContent, 'plain', 'the http link is kept as text, not as a link');
+  });
+
+  it('leaves e-mail addresses as text (answers are full of account names)', () => {
+    const { render } = setup();
+    const host = render('Failed sign-ins for adele.vance@contoso.com and <megan.bowen@contoso.com>.');
+    assert.equal(host.querySelectorAll('a').length, 0);
+    assert.match(host.textContent ?? '', /adele\.vance@contoso\.com and megan\.bowen@contoso\.com/);
   });
 
   it('gives code blocks Copy, and KQL blocks Open in editor', () => {
