@@ -208,3 +208,32 @@ describe('Session panel (host side, in the extension host)', function () {
     assert.equal(await vscode.env.clipboard.readText(), '## Answer');
   });
 });
+
+describe('Permissions (in the extension host)', function () {
+  this.timeout(60_000);
+
+  it('with a read-only token, reading works and a send explains the missing role and permission', async () => {
+    await signIn();
+    const a = await api();
+    await emulator.reset();
+    const id = await createSessionOnServer('Read-only analyst');
+    const auth = vscode.workspace.getConfiguration('securityCopilotTestAuth');
+    await auth.update('tokenScopes', ['SecurityCopilotWorkspaces.Read.All'], vscode.ConfigurationTarget.Global);
+    try {
+      await new Promise((r) => setTimeout(r, 500)); // the stand-in re-issues its tokens on the setting change
+      const panel = await openPanel(a, id);
+      await emulator.clearRequests();
+      await panel.receive({ type: 'sendPrompt', content: 'Can I write?' });
+      const message = await waitFor('the send error', () => panel.snapshot().sendError);
+      assert.match(message, /403/);
+      assert.match(message, /Security Copilot role/);
+      assert.match(message, /SecurityCopilotWorkspaces\.ReadWrite\.All/);
+      const posts = await graphRequests('POST', /\/prompts$/);
+      assert.deepEqual(posts.map((p) => p.status), [403], 'one attempt, refused, not retried');
+      assert.equal(panel.snapshot().session?.displayName, 'Read-only analyst', 'reading still works');
+    } finally {
+      await auth.update('tokenScopes', undefined, vscode.ConfigurationTarget.Global);
+      await closeAllEditors();
+    }
+  });
+});
