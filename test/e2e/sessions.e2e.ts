@@ -140,6 +140,22 @@ describe('Sessions: sign in, create, tree, panel, palette, reload, rename', func
     await screenshot(page, 'panel-restored-after-reload');
   });
 
+  it('the status bar item opens the account menu; Switch Account lists the accounts', async () => {
+    const page = wb.page;
+    await page.locator('.part.statusbar .statusbar-item', { hasText: 'analyst@contoso.test · default' }).click();
+    await waitForQuickPickTitled(page, 'Security Copilot — workspace "default"');
+    const menu = await quickItemLabels(page);
+    assert.deepEqual(menu.slice(0, 3), ['Switch Account', 'Create Copilot Session', 'Open Session']);
+    await screenshot(page, 'status-bar-menu');
+    await pickQuickItem(page, 'Switch Account');
+    await waitForQuickPickTitled(page, 'Security Copilot: Switch Account');
+    const accounts = await quickItemLabels(page);
+    assert.ok(accounts.includes('analyst@contoso.test'), accounts.join(' | '));
+    assert.ok(accounts.includes('Use another account…'));
+    assert.equal(await quickItems(page).filter({ hasText: 'analyst@contoso.test' }).locator('.label-description').innerText(), 'current');
+    await closeQuickInput(page);
+  });
+
   it('renames the session from the tree context menu; tree and panel title follow', async () => {
     const page = wb.page;
     const renamed = `${created} (renamed)`;

@@ -126,6 +126,29 @@ describe('Working in a session: safety, selection, export, errors', function () 
     await frame.locator('#session-title', { hasText: new RegExp(`^${name}$`) }).waitFor({ timeout: 15_000 });
   });
 
+  it('asks about the selection in a new session named after the file', async () => {
+    const page = wb.page;
+    await page.locator('.part.editor .tabs-container .tab', { hasText: 'signin-logs.txt' }).click();
+    const editor = page.locator('.part.editor .monaco-editor').first();
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await runCommand(page, 'Security Copilot: Ask Security Copilot About Selection');
+    await waitForQuickPickTitled(page, 'Ask Security Copilot About Selection');
+    await pickQuickItem(page, 'New session…');
+    await waitForQuickInput(page);
+    const suggested = await page.locator('.quick-input-widget .quick-input-box input').inputValue();
+    assert.equal(suggested, 'About signin-logs.txt, lines 1–2');
+    await emulator.clearRequests();
+    await quickInputAccept(page);
+    const frame = await sessionPanel(page, suggested);
+    await frame.locator('.draft-note', { hasText: 'From signin-logs.txt, lines 1–2' }).waitFor({ timeout: 10_000 });
+    assert.match(await frame.locator('#prompt-input').inputValue(), /^Explain the following excerpt from signin-logs\.txt, lines 1–2/);
+    assert.equal((await graphCalls('POST', /\/sessions$/)).length, 1);
+    assert.equal((await graphCalls('POST', /\/prompts$/)).length, 0, 'nothing sent until Send');
+  });
+
   it('exports the session to a Markdown editor', async () => {
     const page = wb.page;
     await runCommand(page, 'Security Copilot: Export Session as Markdown');

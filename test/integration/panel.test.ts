@@ -117,6 +117,20 @@ describe('Session panel (host side, in the extension host)', function () {
     assert.equal(rerun.evaluations!.at(-1)!.outcome?.kind, 'success');
   });
 
+  it('stops polling when the panel closes', async () => {
+    const id = await createSessionOnServer('Closed while running');
+    await emulator.answer({ match: 'long', content: 'late answer', runningMs: 8000, once: true });
+    const panel = await openPanel(a, id);
+    await panel.receive({ type: 'sendPrompt', content: 'a long question' });
+    await waitFor('following', () => panel.snapshot().prompts.find((p) => p.follow === 'following' && p.evaluations?.length));
+    panel.panel.dispose();
+    assert.equal(a.panels.get(id), undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    await emulator.clearRequests();
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal((await graphRequests('GET', /\/evaluations/)).length, 0, 'no polling after the panel closed');
+  });
+
   it('explains each non-success result and offers the right action', async () => {
     const id = await createSessionOnServer('Outcomes');
     const panel = await openPanel(a, id);
