@@ -37,6 +37,8 @@ export class SessionPanel extends Disposable {
   private readonly loadAbort = new AbortController();
   private ready = false;
   private pendingDraft: { text: string; note?: string } | undefined;
+  /** A send-state change the webview missed while it was hidden (e.g. "clear the draft: it was sent"). */
+  private missedSendState: (HostMessage & { type: 'sendState' }) | undefined;
   private sending = false;
   /** The last send or load failure shown in the panel (kept for the snapshot). */
   private lastSendError: string | undefined;
@@ -108,6 +110,10 @@ export class SessionPanel extends Disposable {
     if (message.type === 'loadFailed') this.lastLoadError = message.message;
     if (message.type === 'sessionLoaded') this.lastLoadError = undefined;
     if (this.isDisposed) return;
+    if (!this.ready && message.type === 'sendState') {
+      // Keep a pending "clear the draft" even if a later state change comes in while hidden.
+      this.missedSendState = { ...message, clearDraft: message.clearDraft || this.missedSendState?.clearDraft };
+    }
     void this.panel.webview.postMessage(message);
   }
 
@@ -142,6 +148,8 @@ export class SessionPanel extends Disposable {
         this.ready = true;
         if (this.session) this.post({ type: 'sessionLoaded', session: this.session, prompts: this.prompts });
         else void this.load();
+        if (this.missedSendState) this.post({ ...this.missedSendState, sending: this.sending });
+        this.missedSendState = undefined;
         this.flushDraft();
         return;
       case 'refresh':

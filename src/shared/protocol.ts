@@ -2,9 +2,13 @@
 // both sides. No `vscode`, no DOM. Messages are validated on arrival with the guards below: the webview renders
 // untrusted content, so the host never trusts what it receives, and the webview checks what the host sends.
 
-/** The panel's persisted state (what `WebviewPanelSerializer` gets back after a reload): the session id only. */
+/**
+ * The panel's persisted state (what `WebviewPanelSerializer` gets back after a reload). Restoring uses the session
+ * id only: the session's data is always fetched again. The webview also keeps the user's unsent draft here.
+ */
 export interface PanelState {
   sessionId: string;
+  draft?: string;
 }
 
 export interface SessionView {

@@ -15,8 +15,8 @@ import { createRenderer, toolButton, type CodeBlockActions } from './render';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
-  getState(): (PanelState & { draft?: string }) | undefined;
-  setState(state: PanelState & { draft?: string }): void;
+  getState(): PanelState | undefined;
+  setState(state: PanelState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 

@@ -149,6 +149,22 @@ describe('Working in a session: safety, selection, export, errors', function () 
     assert.equal((await graphCalls('POST', /\/prompts$/)).length, 0, 'nothing sent until Send');
   });
 
+  it('a draft sent while the panel was hidden is not offered again when the user comes back', async () => {
+    const page = wb.page;
+    const title = 'About signin-logs.txt, lines 1–2';
+    const frame = await sessionPanel(page, title);
+    await emulator.fault({ kind: 'delay', delayMs: 2000, count: 1, method: 'POST', path: '/prompts' });
+    await frame.locator('#send-button').click();
+    // Switch away at once: the panel's webview is torn down while the prompt is being created.
+    await page.getByRole('tab', { name: 'signin-logs.txt', exact: true }).click();
+    await emulator.waitForRequest((r) => r.method === 'POST' && r.path.endsWith('/prompts') && r.status === 201);
+    await page.waitForTimeout(500);
+    const back = await sessionPanel(page, title);
+    await back.locator('article.prompt', { hasText: 'Explain the following excerpt' }).waitFor({ timeout: 15_000 });
+    assert.equal(await back.locator('#prompt-input').inputValue(), '', 'the sent text is not left in the prompt box');
+    assert.equal((await graphCalls('POST', /\/prompts$/)).length, 1);
+  });
+
   it('exports the session to a Markdown editor', async () => {
     const page = wb.page;
     await runCommand(page, 'Security Copilot: Export Session as Markdown');
