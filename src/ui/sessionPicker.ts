@@ -51,7 +51,7 @@ export async function pickSession(
 ): Promise<PickResult | undefined> {
   const picker = vscode.window.createQuickPick<Item>();
   picker.title = options.title;
-  picker.placeholder = options.placeHolder ?? 'Type to filter sessions';
+  picker.placeholder = options.placeHolder ?? 'Type to filter sessions, or paste a session ID';
   picker.matchOnDescription = true;
   picker.matchOnDetail = true;
   picker.busy = true;
