@@ -11,25 +11,25 @@ const KNOWN: { pattern: RegExp; message: string }[] = [
   {
     pattern: /AADSTS65002|preauthoriz/i,
     message:
-      "Sign-in failed (AADSTS65002): VS Code's own app can't get the Security Copilot permission. " +
+      "AADSTS65002: VS Code's own app can't get the Security Copilot permission. " +
       'Register your own app, then set "Security Copilot › Auth: Client Id".',
   },
   {
     pattern: /AADSTS50011|redirect[_ ]?uri/i,
     message:
-      'Sign-in failed (AADSTS50011): your app registration is missing a redirect URI. Add http://localhost and ' +
+      'AADSTS50011: your app registration is missing a redirect URI. Add http://localhost and ' +
       'https://vscode.dev/redirect under "Mobile and desktop applications".',
   },
   {
     pattern: /AADSTS7000218|client_assertion|client_secret/i,
     message:
-      'Sign-in failed (AADSTS7000218): turn on "Allow public client flows" in your app registration ' +
+      'AADSTS7000218: turn on "Allow public client flows" in your app registration ' +
       '(Authentication blade).',
   },
   {
     pattern: /AADSTS65001|consent_required|has not consented/i,
     message:
-      'Sign-in failed: the SecurityCopilotWorkspaces permission has not been consented for your app. ' +
+      'The SecurityCopilotWorkspaces permission has not been consented for your app. ' +
       'Ask an admin to grant consent, or consent when prompted.',
   },
 ];
