@@ -18,6 +18,7 @@ const SAMPLE_FILES = {
     '2026-03-02T08:42:03Z user=j.doe@contoso.test ip=198.51.100.7 app="Exchange Online" result=Failure reason="Invalid password" location=Lagos,NG',
     '2026-03-02T08:42:11Z user=j.doe@contoso.test ip=198.51.100.7 app="Exchange Online" result=Success mfa=false location=Lagos,NG',
     '2026-03-02T08:43:30Z user=j.doe@contoso.test ip=198.51.100.7 app="Microsoft Graph" result=Success action="New-InboxRule ForwardTo=ext@fabrikam.example"',
+    '2026-03-02T08:43:31Z proxy-debug user=j.doe@contoso.test header="Authorization: Bearer eyJhbGciOiJub25lIn0.eyJ1cG4iOiJqLmRvZSJ9.c2lnbmF0dXJl"',
     '2026-03-02T09:02:18Z user=responder@contoso.test ip=203.0.113.31 app="Microsoft Defender XDR" result=Success mfa=true location=Dublin,IE',
     '',
   ].join('\n'),

@@ -48,7 +48,10 @@ export const askAboutSelection: CommandDefinition = {
       sessionId = picked.id;
     }
     const panel = ctx.panels.show(sessionId);
-    panel.setDraft(composed.prompt, `From ${composed.source}. Review and edit it: nothing is sent until you press Send.`);
+    const masked = composed.maskedCount
+      ? ` ${composed.maskedCount} secret${composed.maskedCount === 1 ? ' was' : 's were'} masked (${composed.maskedKinds.join(', ')}).`
+      : '';
+    panel.setDraft(composed.prompt, `From ${composed.source}.${masked} Review and edit it: nothing is sent until you press Send.`);
     return sessionId;
   },
 };

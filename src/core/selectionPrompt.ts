@@ -1,4 +1,5 @@
 // Builds the prompt for "Ask Security Copilot About Selection". No `vscode` import.
+import { maskSecrets } from './redact';
 
 /** Most characters of a selection sent in one prompt (the prompt limit is 16 000; this leaves room for framing). */
 export const MAX_SELECTION_CHARS = 12_000;
@@ -19,6 +20,9 @@ export interface SelectionPrompt {
   originalLength: number;
   /** A one-line description of what is attached, for notes and session names. */
   source: string;
+  /** Secrets masked before the user sees the prompt (tokens, keys, passwords), and their kinds. */
+  maskedCount: number;
+  maskedKinds: string[];
 }
 
 /** A fence longer than any run of backticks in the text, so the selection can't close it early. */
@@ -30,7 +34,9 @@ function fenceFor(text: string): string {
 export function composeSelectionPrompt(input: SelectionInput): SelectionPrompt {
   const originalLength = input.text.length;
   const truncated = originalLength > MAX_SELECTION_CHARS;
-  const text = truncated ? input.text.slice(0, MAX_SELECTION_CHARS) : input.text;
+  // Mask before cutting, so a secret straddling the cut can't survive half-masked.
+  const secrets = maskSecrets(input.text);
+  const text = truncated ? secrets.text.slice(0, MAX_SELECTION_CHARS) : secrets.text;
   const lines = input.startLine === input.endLine ? `line ${input.startLine}` : `lines ${input.startLine}–${input.endLine}`;
   const source = `${input.fileName}, ${lines}`;
   const fence = fenceFor(text);
@@ -45,5 +51,5 @@ export function composeSelectionPrompt(input: SelectionInput): SelectionPrompt {
   ]
     .filter((line, i) => i !== 1 || line !== '')
     .join('\n');
-  return { prompt, truncated, originalLength, source };
+  return { prompt, truncated, originalLength, source, maskedCount: secrets.count, maskedKinds: secrets.kinds };
 }

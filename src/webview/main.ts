@@ -107,9 +107,18 @@ let sending = false;
 
 const saved = vscode.getState();
 vscode.setState({ sessionId, draft: saved?.draft });
-if (saved?.draft) input.value = saved.draft;
+if (saved?.draft) {
+  input.value = saved.draft;
+  requestAnimationFrame(autosize);
+}
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
+/** Grows the prompt box with its content (CSS caps it at 40% of the panel), so a draft can be reviewed whole. */
+function autosize(): void {
+  input.style.height = 'auto';
+  input.style.height = `${input.scrollHeight + 2}px`;
+}
 input.addEventListener('input', () => {
+  autosize();
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => vscode.setState({ sessionId, draft: input.value }), 300);
   sendError.hidden = true;
@@ -388,6 +397,7 @@ function onMessage(m: HostMessage): void {
       showSendError(m.error);
       if (m.clearDraft) {
         input.value = '';
+        autosize();
         draftNote.hidden = true;
         vscode.setState({ sessionId, draft: '' });
       }
@@ -397,7 +407,11 @@ function onMessage(m: HostMessage): void {
       draftNote.textContent = m.note ?? '';
       draftNote.hidden = !m.note;
       vscode.setState({ sessionId, draft: m.text });
+      autosize();
+      // Start at the top: the user reviews the whole prompt before sending.
       input.focus();
+      input.setSelectionRange(0, 0);
+      input.scrollTop = 0;
       input.scrollIntoView({ block: 'nearest' });
       return;
   }

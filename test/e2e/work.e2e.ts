@@ -82,6 +82,10 @@ describe('Working in a session: safety, selection, export, errors', function () 
     await frame.locator('.draft-note', { hasText: 'nothing is sent until you press Send' }).waitFor({ timeout: 10_000 });
     const draft = await input.inputValue();
     assert.match(draft, /^Explain the following excerpt from signin-logs\.txt, lines 1–\d+/);
+    // The log line with a leaked token is shown masked, and the note says so.
+    assert.ok(draft.includes('header="Authorization: Bearer [REDACTED:JWT]"'), 'the token is masked in the draft');
+    assert.ok(!draft.includes('eyJhbGciOiJub25lIn0'), 'the token itself is not in the draft');
+    await frame.locator('.draft-note', { hasText: '1 secret was masked (JWT)' }).waitFor();
     await screenshot(page, 'ask-about-selection-preview');
     assert.equal((await graphCalls('POST', /\/prompts$/)).filter((r) => JSON.stringify(r.body).includes('signin-logs')).length, 0, 'nothing sent yet');
     await input.fill(`${draft}\n\nFocus on 203.0.113.7.`);
@@ -94,6 +98,7 @@ describe('Working in a session: safety, selection, export, errors', function () 
     const content = (posts[0].body as { content: string }).content;
     assert.match(content, /signin-logs\.txt/);
     assert.match(content, /Focus on 203\.0\.113\.7\.$/);
+    assert.ok(!content.includes('eyJhbGciOiJub25lIn0'), 'Graph never received the token');
   });
 
   it('re-runs a prompt from the panel and keeps the previous answer', async () => {
@@ -138,7 +143,9 @@ describe('Working in a session: safety, selection, export, errors', function () 
     await waitForQuickPickTitled(page, 'Ask Security Copilot About Selection');
     await pickQuickItem(page, 'New session…');
     await waitForQuickInput(page);
-    const suggested = await page.locator('.quick-input-widget .quick-input-box input').inputValue();
+    const box = page.locator('.quick-input-widget .quick-input-box input');
+    await page.waitForFunction(() => (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value);
+    const suggested = await box.inputValue();
     assert.equal(suggested, 'About signin-logs.txt, lines 1–2');
     await emulator.clearRequests();
     await quickInputAccept(page);

@@ -11,6 +11,19 @@ describe('asking about a selection', () => {
     assert.ok(r.prompt.includes('```kql\nSigninLogs | take 10\n```'));
   });
 
+  it('masks secrets in the selection and reports them, leaving indicators alone', () => {
+    const r = composeSelectionPrompt({
+      text: 'ip=203.0.113.7 user=j.doe password=hunter22 Authorization: Bearer abcdefgh12345678',
+      fileName: 'app.log',
+      startLine: 10,
+      endLine: 10,
+    });
+    assert.ok(!r.prompt.includes('hunter22') && !r.prompt.includes('abcdefgh12345678'));
+    assert.ok(r.prompt.includes('ip=203.0.113.7 user=j.doe password=[REDACTED:password]'));
+    assert.equal(r.maskedCount, 2);
+    assert.deepEqual(r.maskedKinds, ['bearer token', 'password']);
+  });
+
   it('uses a longer fence when the selection contains backticks', () => {
     const r = composeSelectionPrompt({ text: 'a ``` b', fileName: 'x.md', startLine: 1, endLine: 1 });
     assert.ok(r.prompt.includes('````\na ``` b\n````'));
