@@ -13,7 +13,7 @@ import {
   type WebviewMessage,
 } from '../shared/protocol';
 import { renderPanelHtml } from './html';
-import { toEvaluationView, toPromptView, toSessionView } from './views';
+import { toEvaluationView, toEvaluationViews, toPromptView, toSessionView } from './views';
 
 export const PANEL_VIEW_TYPE = 'securityCopilot.session';
 
@@ -230,7 +230,7 @@ export class SessionPanel extends Disposable {
         const promptId = id;
         try {
           const evaluations = await this.client.listEvaluations(this.workspaceId, this.sessionId, promptId, { signal });
-          this.updatePrompt(promptId, (p) => ({ ...p, evaluations: toPromptView(promptStub(p), evaluations).evaluations, error: undefined }));
+          this.updatePrompt(promptId, (p) => ({ ...p, evaluations: toEvaluationViews(evaluations), error: undefined }));
           const latest = latestOf(evaluations);
           if (latest && !isTerminalState(latest.state) && !this.followers.has(promptId)) this.follow(promptId, latest.id);
         } catch (e) {
@@ -350,10 +350,6 @@ export class SessionPanel extends Disposable {
       this.updatePrompt(promptId, (p) => ({ ...p, follow: 'failed', error: `Could not start the evaluation: ${view.message}${hint}` }));
     }
   }
-}
-
-function promptStub(p: PromptView): Prompt {
-  return { id: p.id, type: 'prompt', content: p.content, createdDateTime: p.createdDateTime, lastModifiedDateTime: p.createdDateTime, skillName: null };
 }
 
 function latestOf(evaluations: Evaluation[]): Evaluation | undefined {

@@ -36,14 +36,17 @@ export function toEvaluationView(evaluation: Evaluation): EvaluationView {
   };
 }
 
+/** A prompt's evaluations for the panel, oldest first (the last one is the latest answer). */
+export function toEvaluationViews(evaluations: Evaluation[]): EvaluationView[] {
+  return [...evaluations].sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime)).map(toEvaluationView);
+}
+
 export function toPromptView(prompt: Prompt, evaluations: Evaluation[] | null): PromptView {
   return {
     id: prompt.id,
     content: prompt.content,
     createdDateTime: prompt.createdDateTime,
-    evaluations: evaluations
-      ? [...evaluations].sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime)).map(toEvaluationView)
-      : null,
+    evaluations: evaluations ? toEvaluationViews(evaluations) : null,
     follow: 'idle',
   };
 }

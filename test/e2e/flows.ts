@@ -76,6 +76,6 @@ export async function waitForQuickPickTitled(page: Page, title: string): Promise
 }
 
 /** Graph requests the emulator saw, by method and path. */
-export async function graphCalls(method: string, path: RegExp) {
-  return (await emulator.requests()).filter((r) => r.method === method && path.test(r.path));
+export function graphCalls(method: string, path: RegExp) {
+  return emulator.requestsMatching(method, path);
 }

@@ -30,7 +30,7 @@ describe('Commands (in the extension host)', function () {
   });
 
   it('Export Session writes name, id, dates, prompts and answers as Markdown (editor and file)', async () => {
-    await emulator.seed(1, 2);
+    await emulator.seed({ sessions: 1, promptsPerSession: 2 });
     const a = await api();
     await reloadSessions(a);
     const session = a.copilot.store.state.sessions[0];
@@ -57,7 +57,7 @@ describe('Commands (in the extension host)', function () {
     const a = await api();
     await reloadSessions(a);
     const before = a.copilot.store.state.sessions.length;
-    await emulator.seed(2, 0);
+    await emulator.seed({ sessions: 2, promptsPerSession: 0 });
     await emulator.clearRequests();
     await vscode.commands.executeCommand('securityCopilot.refreshSessions');
     await waitFor('the refreshed list', () => a.copilot.store.state.sessions.length === before + 2);

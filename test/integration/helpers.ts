@@ -2,50 +2,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
+import { emulator } from '../support/emulatorControl';
 
 export const EXTENSION_ID = 'security-copilot-vscode.security-copilot';
 
-export function emulatorUrl(): string {
-  const url = process.env.SC_EMULATOR_URL;
-  assert.ok(url, 'SC_EMULATOR_URL is not set: run these suites through scripts/host/runIntegration.js');
-  return url;
-}
-
-async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${emulatorUrl()}/_emulator/${path}`, {
-    method,
-    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `emulator control ${method} ${path} answered ${res.status}`);
-  const text = await res.text();
-  return text ? JSON.parse(text) : undefined;
-}
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: string;
-  status: number;
-  authorization?: 'bearer' | 'none' | 'other';
-  body?: unknown;
-  time: string;
-}
-
-export const emulator = {
-  reset: () => control('POST', 'reset'),
-  seed: (sessions: number, promptsPerSession: number) => control('POST', 'seed', { sessions, promptsPerSession }),
-  fault: (spec: Record<string, unknown>) => control('POST', 'faults', spec),
-  clearFaults: () => control('DELETE', 'faults'),
-  answer: (rule: Record<string, unknown>) => control('POST', 'answers', rule),
-  configure: (config: Record<string, unknown>) => control('POST', 'config', config),
-  requests: async () => (await control('GET', 'requests')) as RecordedRequest[],
-  clearRequests: () => control('DELETE', 'requests'),
-};
+export { emulator, type RecordedRequest } from '../support/emulatorControl';
 
 /** Graph requests the emulator saw, filtered by method and a path pattern. */
-export async function graphRequests(method: string, path: RegExp): Promise<RecordedRequest[]> {
-  return (await emulator.requests()).filter((r) => r.method === method && path.test(r.path));
+export function graphRequests(method: string, path: RegExp) {
+  return emulator.requestsMatching(method, path);
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {

@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { EvaluationResultType } from '../../emulator/index';
 import type { ExtensionApi } from '../../src/extension';
 import type { SessionPanel } from '../../src/panels/sessionPanel';
 import type { PromptView } from '../../src/shared/protocol';
 import { api, closeAllEditors, emulator, graphRequests, reloadSessions, signIn, waitFor } from './helpers';
 
 async function createSessionOnServer(name: string): Promise<string> {
-  const res = await fetch(`${process.env.SC_EMULATOR_URL}/beta/security/securityCopilot/workspaces/default/sessions`, {
+  const res = await fetch(`${emulator.url}/beta/security/securityCopilot/workspaces/default/sessions`, {
     method: 'POST',
     headers: { authorization: 'Bearer test-setup', 'content-type': 'application/json' },
     body: JSON.stringify({ displayName: name }),
@@ -57,7 +58,7 @@ describe('Session panel (host side, in the extension host)', function () {
   });
 
   it('opens one panel per session, titled with its name, with prompts and their latest answers', async () => {
-    await emulator.seed(1, 3);
+    await emulator.seed({ sessions: 1, promptsPerSession: 3 });
     await reloadSessions(a);
     const session = a.copilot.store.state.sessions[0];
     const panel = await openPanel(a, session.id);
@@ -141,7 +142,7 @@ describe('Session panel (host side, in the extension host)', function () {
       capacityExceeded: { message: /capacity/i, actions: ['retry'] },
       needAdditionalClaims: { message: /sign in again|claims/i, actions: ['signIn'] },
     };
-    for (const [type, want] of Object.entries(expected)) {
+    for (const [type, want] of Object.entries(expected) as [EvaluationResultType, (typeof expected)[string]][]) {
       await emulator.answer({ match: `case-${type}`, type, content: `emulated ${type}` });
       const p = await sendAndWait(panel, `case-${type}`);
       const outcome = p.evaluations!.at(-1)!.outcome!;

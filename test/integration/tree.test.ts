@@ -19,7 +19,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
   });
 
   it('lists sessions newest first with names, relative times and tooltips; "Load more" follows nextLink', async () => {
-    await emulator.seed(30, 1);
+    await emulator.seed({ sessions: 30, promptsPerSession: 1 });
     const a = await api();
     await reloadSessions(a);
     const state = a.copilot.store.state;
@@ -50,7 +50,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
 
   it('shows sessions without a name as "Untitled session"', async () => {
     const a = await api();
-    await emulator.seed(12, 0);
+    await emulator.seed({ sessions: 12, promptsPerSession: 0 });
     await reloadSessions(a);
     const untitled = a.copilot.store.state.sessions.filter((s) => s.displayName === null);
     assert.ok(untitled.length > 0, 'the seed has sessions without a name');
@@ -59,7 +59,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
   });
 
   it('expands a session to its prompts, lazily', async () => {
-    await emulator.seed(1, 3);
+    await emulator.seed({ sessions: 1, promptsPerSession: 3 });
     const a = await api();
     await reloadSessions(a);
     const session = a.copilot.store.state.sessions[0];
@@ -77,7 +77,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
   });
 
   it('turns a failing list into an error row with a retry action, never a thrown error', async () => {
-    await emulator.seed(3, 0);
+    await emulator.seed({ sessions: 3, promptsPerSession: 0 });
     const a = await api();
     await emulator.fault({ kind: 'status', status: 500, count: 1, method: 'GET', path: '/sessions' });
     await reloadSessions(a);
@@ -95,7 +95,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
   });
 
   it('retries a throttled list after Retry-After and shows the sessions', async () => {
-    await emulator.seed(2, 0);
+    await emulator.seed({ sessions: 2, promptsPerSession: 0 });
     const a = await api();
     await emulator.clearRequests();
     await emulator.fault({ kind: 'status', status: 429, retryAfter: '0.3', count: 1, method: 'GET', path: '/sessions' });
@@ -133,7 +133,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
       // expected: "Unable to write ... application setting to workspace settings"
     }
     assert.equal(a.copilot.settings.endpoint.ok, true);
-    assert.equal((a.copilot.settings.endpoint as { origin: string }).origin, new URL(process.env.SC_EMULATOR_URL!).origin);
+    assert.equal((a.copilot.settings.endpoint as { origin: string }).origin, new URL(emulator.url).origin);
   });
 });
 
@@ -146,7 +146,7 @@ describe('Sign-in edge cases (in the extension host)', function () {
 
   it('a 401 from Graph gets one fresh token, then the request succeeds', async () => {
     await signIn();
-    await emulator.seed(2, 0);
+    await emulator.seed({ sessions: 2, promptsPerSession: 0 });
     const a = await api();
     await emulator.clearRequests();
     await emulator.fault({ kind: 'unauthorized', count: 1, method: 'GET', path: '/sessions' });

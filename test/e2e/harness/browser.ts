@@ -20,11 +20,7 @@ export function codeServerUrl(): string {
 }
 
 /** Base URL of the Graph emulator the workbench's extension talks to. */
-export function emulatorUrl(): string {
-  const url = process.env.SC_EMULATOR_URL;
-  if (!url) throw new Error(`SC_EMULATOR_URL is not set: ${HOW_TO_RUN}`);
-  return url.replace(/\/$/, '');
-}
+export { emulatorUrl } from '../../support/emulatorControl';
 
 export function screenshotDir(): string {
   return process.env.SC_SCREENSHOT_DIR ?? path.resolve(__dirname, '..', '..', '..', '..', 'test-results', 'screenshots');
