@@ -193,7 +193,8 @@ describe('Working in a session: safety, selection, export, errors', function () 
     await waitForQuickPickTitled(page, 'Open Session');
     await quickInputType(page, 'not-in-the-list');
     await pickQuickItem(page, 'Open by session ID…');
-    await waitForQuickInput(page);
+    // Wait for the ID input box itself, not the quick pick it replaces.
+    await quickInputMessage(page).filter({ hasText: 'Paste the ID of a Security Copilot session' }).waitFor({ timeout: 10_000 });
     await quickInputType(page, '../sessions/x?y');
     await quickInputMessage(page).filter({ hasText: /Session ID/ }).waitFor({ timeout: 5_000 });
     await screenshot(page, 'open-by-id-validation');
