@@ -17,6 +17,16 @@ function graphStatus(e: GraphError): string {
   return e.requestId ? ` (request id ${e.requestId})` : '';
 }
 
+/**
+ * A sign-in the user cancelled or declined. VS Code's providers reject with messages such as "User did not
+ * consent to login." or "Cancelled"; none of them has a documented error type, so the text is matched.
+ */
+export function isCancelledSignIn(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const m = error.message;
+  return /did not consent|user cancel|cancelled by (the )?user/i.test(m) || (/cancel/i.test(m) && /sign|auth|login/i.test(m));
+}
+
 /** One place that turns any failure into what the user reads. */
 export function describeError(error: unknown): ErrorView {
   const view = (message: string, extra: Partial<ErrorView> = {}): ErrorView => ({
@@ -45,7 +55,7 @@ export function describeError(error: unknown): ErrorView {
   if (error instanceof Error && error.name === 'ConfigurationError') return view(error.message);
   const advice = adviceForSignInError(error);
   if (advice) return view(advice.message, { setupGuide: advice.showSetupGuide });
-  if (error instanceof Error && /cancel/i.test(error.message) && /sign|auth|login/i.test(error.message)) {
+  if (isCancelledSignIn(error)) {
     return view('Sign-in was cancelled.', { cancelled: true });
   }
   return view(error instanceof Error ? error.message : String(error));

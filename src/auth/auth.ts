@@ -31,12 +31,15 @@ export function isSignedOutError(e: unknown): e is SignedOutError {
 
 /**
  * Wraps `vscode.authentication` for one provider and scope set. Background work uses `silent`; the Sign In
- * command uses `createIfNone`; a token Graph rejected gets one `forceNewSession`.
+ * command uses `createIfNone`; after Graph rejected a token, only "Sign in again" (`reauthenticate`) prompts.
  */
 export class Auth extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<vscode.AuthenticationSession | undefined>());
   /** Fires when the signed-in account may have changed (sign-in, sign-out, switch, provider change). */
   readonly onDidChange = this.changed.event;
+  private readonly reauthenticated = this.register(new vscode.EventEmitter<vscode.AuthenticationSession>());
+  /** Fires after an interactive re-sign-in succeeded (same or other account): paused work may resume. */
+  readonly onDidReauthenticate = this.reauthenticated.event;
   private session: vscode.AuthenticationSession | undefined;
   private refreshing: Promise<string> | undefined;
 
@@ -83,11 +86,15 @@ export class Auth extends Disposable {
     }
   }
 
-  /** The token provider handed to the Graph client. */
+  /**
+   * The token provider handed to the Graph client. It never shows UI: background loads and polls must not
+   * raise a modal. `forceRefresh` (after a 401) asks the provider again silently; if Graph still refuses, the
+   * caller stops and offers "Sign in again" (`reauthenticate`), which is the only path that prompts.
+   */
   readonly getToken = async (options: { forceRefresh?: boolean }): Promise<string> => {
     if (options.forceRefresh) {
-      // Collapse concurrent refreshes (several requests may get a 401 at once) onto one prompt.
-      this.refreshing ??= this.forceNew().finally(() => (this.refreshing = undefined));
+      // Collapse concurrent refreshes (several requests may get a 401 at once) onto one silent re-query.
+      this.refreshing ??= this.silentRefresh().finally(() => (this.refreshing = undefined));
       return this.refreshing;
     }
     const session = await this.check();
@@ -95,19 +102,28 @@ export class Auth extends Disposable {
     return session.accessToken;
   };
 
-  private async forceNew(): Promise<string> {
-    this.log.info('Graph rejected the token; asking for a new sign-in.');
+  private async silentRefresh(): Promise<string> {
+    this.log.info('Graph rejected the token; asking the sign-in provider again (silently).');
+    const session = await this.check();
+    if (!session) throw new SignedOutError();
+    return session.accessToken;
+  }
+
+  /** Interactive re-sign-in after Graph kept rejecting the token ("Sign in again" buttons only). */
+  async reauthenticate(): Promise<vscode.AuthenticationSession> {
     const session = await vscode.authentication.getSession(this.providerId, this.scopes, {
       forceNewSession: { detail: 'Microsoft Graph rejected the Security Copilot token. Sign in again to continue.' },
     });
     this.update(session);
-    return session.accessToken;
+    this.reauthenticated.fire(session);
+    return session;
   }
 
   /** Interactive sign-in (Sign In command, welcome view button). */
   async signIn(): Promise<vscode.AuthenticationSession> {
     const session = await vscode.authentication.getSession(this.providerId, this.scopes, { createIfNone: true });
     this.update(session);
+    this.reauthenticated.fire(session);
     this.log.info(`Signed in as ${session.account.label}.`);
     return session;
   }

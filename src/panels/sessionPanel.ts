@@ -183,7 +183,7 @@ export class SessionPanel extends Disposable {
 
   private async signIn(): Promise<void> {
     try {
-      if (this.host.copilot.auth.account) await this.host.copilot.auth.getToken({ forceRefresh: true });
+      if (this.host.copilot.auth.account) await this.host.copilot.auth.reauthenticate();
       else await this.host.copilot.auth.signIn();
       await this.load();
     } catch (e) {
