@@ -220,7 +220,7 @@ export class EmulatorServer implements Emulator {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'status') {
+    if (fault?.kind === 'status' && !fault.afterProcessing) {
       const status = fault.status ?? 500;
       const headers: Record<string, string> = { ...common };
       const retryAfter = fault.retryAfter ?? (status === 429 ? '1' : undefined);
@@ -252,6 +252,16 @@ export class EmulatorServer implements Emulator {
       };
     }
 
+    if (fault?.kind === 'status') {
+      // afterProcessing: the request took effect, then the service answered with an error status anyway (a 503
+      // or 504 from a gateway after the backend did the work): the client cannot tell it succeeded.
+      const status = fault.status ?? 500;
+      const headers: Record<string, string> = { ...common };
+      if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
+      this.sendJson(res, status, this.errorBody(codeForStatus(status), messageForStatus(status), requestId, clientRequestId), headers);
+      finish(status);
+      return;
+    }
     if (fault?.kind === 'drop') {
       // afterProcessing: the request took effect, but the client never hears about it (an ambiguous failure).
       finish(0);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { AnswerNotifier } from './answerNotifier';
 import { registerCommands } from './commands';
 import { Log } from './log';
 import { SessionPanels } from './panels/sessionPanel';
@@ -24,25 +25,25 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     tree,
     panels,
     new StatusBar(copilot),
+    new AnswerNotifier(copilot, panels),
     ...registerCommands({ copilot, tree, panels, extensionUri: context.extensionUri }),
   );
 
-  // Account changes (sign-in, sign-out, switch) and settings changes reload what is shown.
+  // Account changes (sign-in, sign-out, switch) and settings changes: nothing of the previous account or
+  // workspace stays visible anywhere; every follower stops, and what is open reloads for the new one.
   let knownAccount: string | undefined | null = null;
+  const engine = copilot.engine;
   context.subscriptions.push(
     copilot.auth.onDidChange((session) => {
       const id = session?.account.id;
       const changed = knownAccount !== null && knownAccount !== id;
       knownAccount = id;
-      if (changed || copilot.store.state.status === 'error') {
-        copilot.store.clear();
-        panels.reloadAll();
-      }
+      if (changed || engine.list.status === 'error') engine.reset();
     }),
+    copilot.auth.onDidReauthenticate(() => engine.resumeAfterSignIn()),
     copilot.onDidChangeSettings(() => {
       void copilot.auth.check();
-      copilot.store.clear();
-      panels.reloadAll();
+      engine.reset();
     }),
   );
   log.info(`Security Copilot activated (VS Code ${vscode.version}).`);

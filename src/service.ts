@@ -4,7 +4,7 @@ import { Auth } from './auth/auth';
 import { SecurityCopilotClient } from './graph';
 import { Disposable } from './lifecycle';
 import type { Log } from './log';
-import { SessionStore } from './store/sessionStore';
+import { CopilotEngine } from './engine';
 
 /** Thrown when the settings don't allow any request (e.g. an endpoint that isn't a Graph host). */
 export class ConfigurationError extends Error {
@@ -12,8 +12,8 @@ export class ConfigurationError extends Error {
 }
 
 /**
- * The extension's single source of truth: settings, sign-in, the Graph client and the session store.
- * Commands, the tree and the panels all go through it.
+ * The extension's settings, sign-in, Graph client and engine (the one store of sessions, prompts and
+ * evaluations, and the operations on them). Commands, the tree, the panels and every other surface go through it.
  */
 export class Copilot extends Disposable {
   private current: Settings = readSettings();
@@ -21,12 +21,18 @@ export class Copilot extends Disposable {
   private readonly settingsChanged = this.register(new vscode.EventEmitter<Settings>());
   readonly onDidChangeSettings = this.settingsChanged.event;
   readonly auth: Auth;
-  readonly store: SessionStore;
+  readonly engine: CopilotEngine;
 
   constructor(readonly log: Log) {
     super();
     this.auth = this.register(new Auth(() => this.current, log));
-    this.store = this.register(new SessionStore(this));
+    this.engine = new CopilotEngine({
+      client: () => this.client,
+      workspaceId: () => this.workspaceId,
+      pageSize: () => this.current.pageSize,
+      log,
+    });
+    this.register(this.engine);
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!affectsSettings(e)) return;

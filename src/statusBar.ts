@@ -12,6 +12,7 @@ export class StatusBar extends Disposable {
     this.item.command = 'securityCopilot.statusMenu';
     this.register(copilot.auth.onDidChange(() => this.update()));
     this.register(copilot.onDidChangeSettings(() => this.update()));
+    this.register(copilot.engine.onDidChangeSignInRequired(() => this.update()));
     this.update();
     this.item.show();
   }
@@ -19,6 +20,14 @@ export class StatusBar extends Disposable {
   private update(): void {
     const account = this.copilot.auth.account;
     const workspace = this.copilot.workspaceId;
+    if (account && this.copilot.engine.signInNeeded) {
+      this.item.text = '$(warning) Security Copilot: Sign in again';
+      this.item.tooltip = 'Microsoft Graph no longer accepts your sign-in; background updates stopped. Click to sign in again.';
+      this.item.accessibilityInformation = { label: 'Security Copilot, sign in again' };
+      this.item.command = 'securityCopilot.signInAgain';
+      return;
+    }
+    this.item.command = 'securityCopilot.statusMenu';
     if (account) {
       this.item.text = `$(shield) ${account.label} · ${workspace}`;
       this.item.tooltip = `Security Copilot: signed in as ${account.label}, workspace "${workspace}". Click for account options.`;

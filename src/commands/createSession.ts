@@ -11,13 +11,12 @@ export async function createSessionInteractive(ctx: CommandContext, suggestedNam
     value: suggestedName,
   });
   if (name === undefined) return undefined;
-  // Not cancellable: once the POST is sent, cancelling could not undo the create, and a create is never
-  // retried on an ambiguous failure (the client surfaces it instead).
+  // Not cancellable: once the POST is sent, cancelling could not undo the create. The engine never repeats a
+  // create; after a lost response it looks the session up instead.
   const session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Creating session "${name}"…` },
-    () => ctx.copilot.client.createSession(ctx.copilot.workspaceId, name),
+    () => ctx.copilot.engine.createSession(name),
   );
-  ctx.copilot.store.upsert(session, { addToList: true });
   ctx.copilot.log.info(`Created session ${session.id}.`);
   return session;
 }

@@ -16,7 +16,7 @@ async function fetchAll(ctx: CommandContext, sessionId: string, token: vscode.Ca
     const { client, workspaceId } = ctx.copilot;
     const signal = abort.signal;
     const session = await client.getSession(workspaceId, sessionId, { signal });
-    ctx.copilot.store.upsert(session);
+    ctx.copilot.engine.upsertSession(session);
     const prompts = [];
     for await (const p of client.listPrompts(workspaceId, sessionId, { signal })) prompts.push(p);
     const exported: ExportedPrompt[] = [];

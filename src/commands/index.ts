@@ -14,6 +14,7 @@ import {
   retryTreeLoad,
   showLog,
   signIn,
+  signInAgain,
   statusMenu,
   switchAccount,
 } from './simple';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   openSession,
   refreshSessions,
   signIn,
+  signInAgain,
   switchAccount,
   renameSession,
   copySessionId,

@@ -8,8 +8,8 @@ export const renameSession: CommandDefinition = {
   run: async (ctx, arg) => {
     const id = await resolveSessionId(ctx, arg, 'Rename Session');
     if (id === undefined) return undefined;
-    const { client, workspaceId, store } = ctx.copilot;
-    const current = store.get(id) ?? (await client.getSession(workspaceId, id));
+    const { client, workspaceId, engine } = ctx.copilot;
+    const current = engine.session(id) ?? (await client.getSession(workspaceId, id));
     const name = await askSessionName({
       title: `Rename "${sessionLabel(current.displayName)}"`,
       prompt: 'New name for the session',
@@ -19,9 +19,8 @@ export const renameSession: CommandDefinition = {
     if (name === current.displayName) return current.id;
     const updated = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Renaming to "${name}"…` },
-      () => client.renameSession(workspaceId, current.id, name),
+      () => engine.rename(current.id, name),
     );
-    store.upsert(updated);
     return updated.id;
   },
 };

@@ -16,7 +16,7 @@ export const refreshSessions: CommandDefinition = {
 export const loadMoreSessions: CommandDefinition = {
   id: 'securityCopilot.loadMoreSessions',
   verb: 'load more sessions',
-  run: (ctx) => ctx.copilot.store.loadMore(),
+  run: (ctx) => ctx.copilot.engine.loadMore(),
 };
 
 export const retryTreeLoad: CommandDefinition = {
@@ -34,6 +34,22 @@ export const signIn: CommandDefinition = {
       return session.account.label;
     } catch (e) {
       // Known sign-in failures (AADSTS…) get advice and a setup-guide button.
+      await showError('Sign-in failed', e);
+      return undefined;
+    }
+  },
+};
+
+/** "Sign in again" after Graph kept rejecting the token: the only path, with Sign In, that may prompt. */
+export const signInAgain: CommandDefinition = {
+  id: 'securityCopilot.signInAgain',
+  verb: 'sign in again',
+  run: async (ctx) => {
+    try {
+      const session = ctx.copilot.auth.account ? await ctx.copilot.auth.reauthenticate() : await ctx.copilot.auth.signIn();
+      ctx.copilot.engine.resumeAfterSignIn();
+      return session.account.label;
+    } catch (e) {
       await showError('Sign-in failed', e);
       return undefined;
     }

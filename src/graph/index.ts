@@ -17,6 +17,7 @@ export type {
   RequestLogEntry,
   RetryOptions,
   Session,
+  SkippedItem,
   TokenProvider,
   TokenRequestOptions,
   WaitOptions,

@@ -1,10 +1,10 @@
 // OData collections: query options ($top, $select, $filter, $count) and paging over `@odata.nextLink`,
 // which is treated as an opaque URL (never parsed for $skiptoken) and must stay on the endpoint's origin.
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 import { GraphMalformedResponseError, GraphValidationError } from './errors';
 import type { GraphHttp, GraphResponse } from './http';
-import { collectionSchema, parseBody } from './schemas';
-import type { ListOptions, Page } from './types';
+import { collectionSchema, describeIssues, parseBody } from './schemas';
+import type { ListOptions, Page, SkippedItem } from './types';
 
 /** Upper bound of pages followed by one iteration, against a service that keeps sending nextLinks. */
 export const MAX_PAGES = 10_000;
@@ -64,6 +64,8 @@ export function selectList(select: readonly string[] | undefined, required: read
 export interface PageOptions {
   /** Accept a single entity instead of a collection (the list-evaluations docs example returns one). */
   acceptSingleEntity?: boolean;
+  /** Told about every item of a page that did not fit its schema (the item is left out, the rest is kept). */
+  onSkipped?: (item: SkippedItem) => void;
 }
 
 /** GETs one page and validates it. `url` must already be checked (http.url or http.resolveNextLink). */
@@ -93,8 +95,29 @@ export function readPage<T>(response: GraphResponse, item: z.ZodMiniType<T>, wha
     // error, but the service might really answer like that, so both shapes are accepted.
     return { items: [parseBody(item, response, what)] };
   }
-  const page = parseBody(collectionSchema(item), response, `list of ${what}s`);
-  const out: Page<T> = { items: page.value as T[] };
+  // Validate item by item: one unexpected item (an unknown shape, a date in another format) is skipped and
+  // reported, never the reason a whole list goes blank.
+  const page = parseBody(collectionSchema(z.unknown()), response, `list of ${what}s`);
+  const items: T[] = [];
+  const skipped: SkippedItem[] = [];
+  page.value.forEach((raw, index) => {
+    const r = item.safeParse(raw);
+    if (r.success) {
+      items.push(r.data);
+      return;
+    }
+    const id = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id ?? (raw as Record<string, unknown>).name : undefined;
+    const entry: SkippedItem = {
+      what,
+      id: typeof id === 'string' ? id : undefined,
+      index,
+      reason: describeIssues(r.error, raw),
+    };
+    skipped.push(entry);
+    options.onSkipped?.(entry);
+  });
+  const out: Page<T> = { items };
+  if (skipped.length) out.skipped = skipped;
   const next = page['@odata.nextLink'];
   if (typeof next === 'string' && next !== '') out.nextLink = next;
   const count = page['@odata.count'];

@@ -78,13 +78,13 @@ export class SecurityCopilotClient {
   async listSessionsPage(workspaceId: string, o: PageListOptions = {}): Promise<Page<Session>> {
     check(validateId(workspaceId, 'Workspace id'));
     const url = o.nextLink ? this.http.resolveNextLink(o.nextLink) : this.sessionsUrl(workspaceId, o);
-    return getPage(this.http, url, sessionSchema, 'session', o.signal);
+    return getPage(this.http, url, sessionSchema, 'session', o.signal, { onSkipped: o.onSkipped });
   }
 
   listSessions(workspaceId: string, o: ListOptions = {}): AsyncIterable<Session> {
     // Validate now (synchronously) so bad input fails at the call, not at the first iteration.
     const url = this.sessionsUrl(workspaceId, o);
-    return iterateItems(this.http, url, sessionSchema, 'session', o.signal);
+    return iterateItems(this.http, url, sessionSchema, 'session', o.signal, { onSkipped: o.onSkipped });
   }
 
   async getSession(workspaceId: string, sessionId: string, o: SelectOptions = {}): Promise<Session> {
@@ -127,12 +127,12 @@ export class SecurityCopilotClient {
   async listPromptsPage(ws: string, sessionId: string, o: PageListOptions = {}): Promise<Page<Prompt>> {
     this.sessionPath(ws, sessionId); // validates the ids even when following a nextLink
     const url = o.nextLink ? this.http.resolveNextLink(o.nextLink) : this.promptsUrl(ws, sessionId, o);
-    return getPage(this.http, url, promptSchema, 'prompt', o.signal);
+    return getPage(this.http, url, promptSchema, 'prompt', o.signal, { onSkipped: o.onSkipped });
   }
 
   listPrompts(ws: string, sessionId: string, o: ListOptions = {}): AsyncIterable<Prompt> {
     const url = this.promptsUrl(ws, sessionId, o);
-    return iterateItems(this.http, url, promptSchema, 'prompt', o.signal);
+    return iterateItems(this.http, url, promptSchema, 'prompt', o.signal, { onSkipped: o.onSkipped });
   }
 
   async getPrompt(ws: string, sessionId: string, promptId: string, o: SelectOptions = {}): Promise<Prompt> {
@@ -167,6 +167,7 @@ export class SecurityCopilotClient {
     const out: Evaluation[] = [];
     for await (const e of iterateItems(this.http, url, evaluationSchema, 'evaluation', o.signal, {
       acceptSingleEntity: true,
+      onSkipped: o.onSkipped,
     })) {
       out.push(e);
     }
@@ -182,6 +183,24 @@ export class SecurityCopilotClient {
   async createEvaluation(ws: string, sessionId: string, promptId: string, o: CallOptions = {}): Promise<Evaluation> {
     const path = [...this.promptPath(ws, sessionId, promptId), 'evaluations'];
     const response = await this.http.send({ method: 'POST', url: this.http.url(path), body: {}, signal: o.signal });
+    return parseBody(evaluationSchema, response, 'evaluation');
+  }
+
+  /** One read of an evaluation, with how long the pipeline waited on throttling (Retry-After) for it. */
+  async readEvaluation(ref: EvaluationRef, o: CallOptions = {}): Promise<{ evaluation: Evaluation; throttledMs: number }> {
+    const response = await this.getEvaluationResponse(ref, { signal: o.signal });
+    return { evaluation: parseBody(evaluationSchema, response, 'evaluation'), throttledMs: response.throttledMs };
+  }
+
+  /**
+   * Asks the service to cancel a running evaluation: `PATCH …/evaluations/{id}` with `{"isCancelled": true}`.
+   * Not on the published pages (only in the docs repository), so callers must expect a refusal (400, 403, 404,
+   * 405, 501) and treat it as "not supported". Returns the updated evaluation when the service sends one.
+   */
+  async cancelEvaluation(ref: EvaluationRef, o: CallOptions = {}): Promise<Evaluation | undefined> {
+    const url = this.http.url(this.evaluationPath(ref));
+    const response = await this.http.send({ method: 'PATCH', url, body: { isCancelled: true }, signal: o.signal });
+    if (response.body === undefined) return undefined;
     return parseBody(evaluationSchema, response, 'evaluation');
   }
 

@@ -43,8 +43,20 @@ export interface GraphClientOptions {
   fetch?: typeof fetch;
 }
 
+/** An item of a list response that did not fit the documented shape and was left out. */
+export interface SkippedItem {
+  /** 'session', 'prompt', 'evaluation', … */
+  what: string;
+  id?: string;
+  /** Position in its page. */
+  index: number;
+  reason: string;
+}
+
 export interface ListOptions {
   top?: number;
+  /** Told about each item left out because it did not fit its schema. */
+  onSkipped?: (item: SkippedItem) => void;
   select?: string[];
   filter?: string;
   count?: boolean;
@@ -55,6 +67,8 @@ export interface CallOptions {
 }
 export interface Page<T> {
   items: T[];
+  /** Items of this page that did not fit their schema (left out of `items`). */
+  skipped?: SkippedItem[];
   nextLink?: string;
   count?: number;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError } from '../errors';
-import { isTerminalState, mayHaveBeenProcessed, validateId, validatePromptContent, type Evaluation, type Prompt } from '../graph';
+import { idKey, sameId } from '../engine';
+import { validateId, validatePromptContent } from '../graph';
 import { Disposable } from '../lifecycle';
 import type { Copilot } from '../service';
 import {
@@ -13,12 +14,9 @@ import {
   type WebviewMessage,
 } from '../shared/protocol';
 import { renderPanelHtml } from './html';
-import { toEvaluationView, toEvaluationViews, toPromptView, toSessionView } from './views';
+import { toPromptViewFromEntry, toSessionView } from './views';
 
 export const PANEL_VIEW_TYPE = 'securityCopilot.session';
-
-/** How many prompts' evaluations are fetched at once when a session opens. */
-const EVALUATION_FETCH_CONCURRENCY = 4;
 
 /** Everything a panel needs from the rest of the extension. */
 export interface PanelHost {
@@ -26,24 +24,25 @@ export interface PanelHost {
   readonly extensionUri: vscode.Uri;
 }
 
+type Action = 'rerun' | 'retryFollow' | 'stop' | 'cancel';
+
 /**
- * One webview panel showing one session: its details and prompts with their answers, a prompt box, and
- * live following of evaluations that are still running. Data lives in the host; the webview only renders.
+ * One webview panel showing one session: a view of the engine's state for that session. It posts what the
+ * engine holds and turns the user's clicks into engine operations (which keep every create to exactly once);
+ * it holds no Graph logic of its own.
  */
 export class SessionPanel extends Disposable {
-  private session: SessionView | undefined;
-  private prompts: PromptView[] = [];
-  private readonly followers = new Map<string, AbortController>();
-  private readonly loadAbort = new AbortController();
   private ready = false;
   private pendingDraft: { text: string; note?: string } | undefined;
   /** A send-state change the webview missed while it was hidden (e.g. "clear the draft: it was sent"). */
   private missedSendState: (HostMessage & { type: 'sendState' }) | undefined;
-  private sending = false;
-  /** The last send or load failure shown in the panel (kept for the snapshot). */
+  private sending: string | undefined;
   private lastSendError: string | undefined;
   private lastLoadError: string | undefined;
-  private loading: Promise<void> | undefined;
+  /** Prompt ids the webview has been shown (keyed), to tell appends from a full re-render. */
+  private shown = new Set<string>();
+  private readonly warned = new Set<string>();
+  private lastStatus: string | undefined;
   private readonly disposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
 
@@ -53,10 +52,10 @@ export class SessionPanel extends Disposable {
     private readonly host: PanelHost,
   ) {
     super();
-    const copilot = host.copilot;
+    const engine = host.copilot.engine;
     panel.webview.options = webviewOptions(host.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'activity.svg');
-    const cached = copilot.store.get(sessionId);
+    const cached = engine.session(sessionId);
     panel.title = cached ? sessionLabel(cached.displayName) : 'Security Copilot session';
     panel.webview.html = renderPanelHtml(panel.webview, host.extensionUri, sessionId);
     this.register(panel.onDidDispose(() => this.dispose()));
@@ -66,24 +65,30 @@ export class SessionPanel extends Disposable {
       if (!panel.visible) this.ready = false;
     }));
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)));
-    this.register(
-      copilot.store.onDidChangeSession((s) => {
-        if (s.id !== sessionId) return;
-        panel.title = sessionLabel(s.displayName);
-        this.session = toSessionView(s, copilot.workspaceId);
-        this.post({ type: 'sessionUpdated', session: this.session });
-      }),
-    );
-    this.register(copilot.auth.onDidChange((session) => {
-      if (session && !this.session) void this.load();
+    this.register(engine.onDidChangeSession((id) => {
+      if (sameId(id, sessionId)) this.onSessionChanged();
+    }));
+    this.register(engine.onDidChangePrompt((ref) => {
+      if (!sameId(ref.sessionId, sessionId)) return;
+      const entry = engine.prompt(sessionId, ref.promptId);
+      if (!entry) return;
+      if (!this.shown.has(idKey(ref.promptId))) {
+        this.onSessionChanged();
+        return;
+      }
+      this.post({ type: 'promptUpdated', prompt: toPromptViewFromEntry(entry, engine.cancelSupported) });
+    }));
+    this.register(engine.onDidChangeSignInRequired((required) => this.post({ type: 'signInRequired', required })));
+    this.register(engine.onDidReset(() => {
+      // Another account or workspace: nothing of the previous one stays on screen.
+      this.shown.clear();
+      this.post({ type: 'loading' });
+      void this.load();
     }));
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
-    this.loadAbort.abort();
-    for (const c of this.followers.values()) c.abort();
-    this.followers.clear();
     this.disposeEmitter.fire();
     super.dispose();
     this.panel.dispose();
@@ -91,6 +96,11 @@ export class SessionPanel extends Disposable {
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  /** Whether the user can see this panel now. */
+  get visible(): boolean {
+    return !this.isDisposed && this.panel.visible;
   }
 
   /** Puts text in the prompt box for the user to review and send (never sends by itself). */
@@ -117,45 +127,88 @@ export class SessionPanel extends Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  private get client() {
-    return this.host.copilot.client;
+  private get engine() {
+    return this.host.copilot.engine;
   }
 
-  private get workspaceId() {
-    return this.host.copilot.workspaceId;
+  private sessionView(): SessionView | undefined {
+    const session = this.engine.detail(this.sessionId)?.session ?? this.engine.session(this.sessionId);
+    return session ? toSessionView(session, this.host.copilot.workspaceId) : undefined;
+  }
+
+  private promptViews(): PromptView[] {
+    const detail = this.engine.detail(this.sessionId);
+    return (detail?.prompts ?? []).map((p) => toPromptViewFromEntry(p, this.engine.cancelSupported));
   }
 
   /** What the panel currently shows (a copy). */
   snapshot(): { session: SessionView | undefined; prompts: PromptView[]; sending: boolean; sendError?: string; loadError?: string } {
     return structuredClone({
-      session: this.session,
-      prompts: this.prompts,
-      sending: this.sending,
+      session: this.sessionView(),
+      prompts: this.promptViews(),
+      sending: this.sending !== undefined,
       sendError: this.lastSendError,
       loadError: this.lastLoadError,
     });
   }
 
+  /** Re-posts what changed in the session: its name, its prompt set, its load state. */
+  private onSessionChanged(): void {
+    const detail = this.engine.detail(this.sessionId);
+    const session = this.sessionView();
+    if (session) this.panel.title = sessionLabel(session.displayName);
+    if (!detail) return;
+    if (detail.status === 'error') {
+      const view = describeError(detail.error);
+      this.host.copilot.log.error(`Loading session ${this.sessionId} failed`, detail.error);
+      this.post({ type: 'loadFailed', message: view.message, signIn: view.signIn });
+      return;
+    }
+    if (this.sending && detail.sending?.content === this.sending && detail.sending.phase === 'checking') {
+      this.post({ type: 'sendState', sending: true, status: detail.sending.message });
+    }
+    const finishedLoading = this.lastStatus === 'loading' && detail.status === 'loaded';
+    this.lastStatus = detail.status;
+    if (!session || (detail.status === 'loading' && this.shown.size === 0)) return;
+    const prompts = this.promptViews();
+    const ids = prompts.map((p) => idKey(p.id));
+    const onlyAdded = !finishedLoading && this.shown.size > 0 && [...this.shown].every((id) => ids.includes(id));
+    if (onlyAdded) {
+      this.post({ type: 'sessionUpdated', session });
+      for (const p of prompts) {
+        if (this.shown.has(idKey(p.id))) continue;
+        this.shown.add(idKey(p.id));
+        this.post({ type: 'promptUpdated', prompt: p });
+      }
+      return;
+    }
+    this.shown = new Set(ids);
+    this.post({ type: 'sessionLoaded', session, prompts, unreadable: detail.unreadable });
+  }
+
   /** Handles one message from the webview. Anything that fails the protocol guard is ignored. */
   async receive(raw: unknown): Promise<void> {
     if (!isWebviewMessage(raw)) {
-      this.host.copilot.log.warn('Ignored a malformed message from the session panel.');
+      this.warnOnce('malformed', 'Ignored a malformed message from the session panel.');
       return;
     }
     const m: WebviewMessage = raw;
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        if (this.session) this.post({ type: 'sessionLoaded', session: this.session, prompts: this.prompts });
+        this.shown.clear();
+        if (this.engine.signInNeeded) this.post({ type: 'signInRequired', required: true });
+        if (this.engine.detail(this.sessionId)?.withEvaluations && this.sessionView()) this.onSessionChanged();
         else void this.load();
-        if (this.missedSendState) this.post({ ...this.missedSendState, sending: this.sending });
+        if (this.missedSendState) this.post({ ...this.missedSendState, sending: this.sending !== undefined });
         this.missedSendState = undefined;
         this.flushDraft();
         return;
       case 'refresh':
-        return this.load();
+        return this.load(true);
       case 'signIn':
-        return this.signIn();
+        await vscode.commands.executeCommand('securityCopilot.signInAgain');
+        return;
       case 'rename':
         await vscode.commands.executeCommand('securityCopilot.renameSession', this.sessionId);
         return;
@@ -165,195 +218,92 @@ export class SessionPanel extends Disposable {
       case 'sendPrompt':
         return this.send(m.content);
       case 'rerun':
-        return this.rerun(m.promptId);
       case 'retryFollow':
-        return this.resume(m.promptId);
       case 'stop':
-        return this.stop(m.promptId);
+      case 'cancel':
+        return this.act(m.type, m.promptId);
       case 'openLink':
-        return openLink(m.href);
+        return openLink(m.href).catch((e: unknown) => this.host.copilot.log.error('Opening a link failed', e));
       case 'copyText':
         await vscode.env.clipboard.writeText(m.text);
         vscode.window.setStatusBarMessage(m.what === 'answer' ? 'Answer copied as Markdown' : 'Code copied', 3000);
         return;
       case 'openInEditor':
-        return openInEditor(m.code, m.language);
+        return openInEditor(m.code, m.language).catch((e: unknown) => {
+          this.host.copilot.log.error('Opening the code in an editor failed', e);
+          void vscode.window.showErrorMessage(`Could not open the code in an editor: ${describeError(e).message}`);
+        });
     }
   }
 
-  private async signIn(): Promise<void> {
-    try {
-      if (this.host.copilot.auth.account) await this.host.copilot.auth.reauthenticate();
-      else await this.host.copilot.auth.signIn();
-      await this.load();
-    } catch (e) {
-      const view = describeError(e);
-      if (!view.cancelled) void vscode.window.showErrorMessage(`Sign-in failed: ${view.message}`);
-    }
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.host.copilot.log.warn(message);
   }
 
-  /** (Re)loads the session, its prompts, then each prompt's evaluations; follows those still running. */
-  load(): Promise<void> {
-    this.loading ??= this.doLoad().finally(() => (this.loading = undefined));
-    return this.loading;
-  }
-
-  private async doLoad(): Promise<void> {
-    const signal = this.loadAbort.signal;
+  /** Reloads the session, its prompts and their answers (newest first); the engine follows what still runs. */
+  load(force = false): Promise<void> {
     this.post({ type: 'loading' });
-    try {
-      const id = validateId(this.sessionId, 'Session ID');
-      if (!id.ok) throw new Error(id.message);
-      const session = await this.client.getSession(this.workspaceId, this.sessionId, { signal });
-      this.host.copilot.store.upsert(session);
-      this.session = toSessionView(session, this.workspaceId);
-      this.panel.title = sessionLabel(session.displayName);
-      const prompts: Prompt[] = [];
-      for await (const p of this.client.listPrompts(this.workspaceId, this.sessionId, { signal })) prompts.push(p);
-      prompts.sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
-      const following = new Set(this.followers.keys());
-      this.prompts = prompts.map((p) => ({ ...toPromptView(p, null), follow: following.has(p.id) ? 'following' : 'idle' }));
-      this.post({ type: 'sessionLoaded', session: this.session, prompts: this.prompts });
-      await this.loadEvaluations(prompts.map((p) => p.id), signal);
-    } catch (e) {
-      if (signal.aborted) return;
+    this.lastStatus = 'loading';
+    return this.engine.loadSession(this.sessionId, { evaluations: true, force }).catch((e: unknown) => {
       const view = describeError(e);
-      this.host.copilot.log.error(`Loading session ${this.sessionId} failed`, e);
       this.post({ type: 'loadFailed', message: view.message, signIn: view.signIn });
-    }
-  }
-
-  private async loadEvaluations(promptIds: string[], signal: AbortSignal): Promise<void> {
-    const queue = [...promptIds];
-    const worker = async () => {
-      for (let id = queue.shift(); id !== undefined && !signal.aborted; id = queue.shift()) {
-        const promptId = id;
-        try {
-          const evaluations = await this.client.listEvaluations(this.workspaceId, this.sessionId, promptId, { signal });
-          this.updatePrompt(promptId, (p) => ({ ...p, evaluations: toEvaluationViews(evaluations), error: undefined }));
-          const latest = latestOf(evaluations);
-          if (latest && !isTerminalState(latest.state) && !this.followers.has(promptId)) this.follow(promptId, latest.id);
-        } catch (e) {
-          if (signal.aborted) return;
-          this.updatePrompt(promptId, (p) => ({ ...p, evaluations: p.evaluations ?? [], error: describeError(e).message }));
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: EVALUATION_FETCH_CONCURRENCY }, worker));
-  }
-
-  private updatePrompt(promptId: string, change: (p: PromptView) => PromptView): void {
-    const index = this.prompts.findIndex((p) => p.id === promptId);
-    if (index < 0) return;
-    const next = change(this.prompts[index]);
-    this.prompts[index] = next;
-    this.post({ type: 'promptUpdated', prompt: next });
-  }
-
-  private upsertEvaluation(promptId: string, evaluation: Evaluation): void {
-    this.updatePrompt(promptId, (p) => {
-      const list = [...(p.evaluations ?? [])];
-      const view = toEvaluationView(evaluation);
-      const at = list.findIndex((e) => e.id === evaluation.id);
-      if (at >= 0) list[at] = view;
-      else list.push(view);
-      return { ...p, evaluations: list };
     });
   }
 
-  /**
-   * Follows one evaluation until it finishes. Polling backs off and honours Retry-After (in the client); it
-   * stops when the user presses Stop or the panel closes. The API has no cancel, so Stop only stops watching.
-   */
-  private follow(promptId: string, evaluationId: string): void {
-    this.followers.get(promptId)?.abort();
-    const controller = new AbortController();
-    this.followers.set(promptId, controller);
-    this.updatePrompt(promptId, (p) => ({ ...p, follow: 'following', error: undefined }));
-    const ref = { workspaceId: this.workspaceId, sessionId: this.sessionId, promptId, evaluationId };
-    void this.client
-      .waitForEvaluation(ref, { signal: controller.signal, onUpdate: (e) => this.upsertEvaluation(promptId, e) })
-      .then((outcome) => {
-        this.upsertEvaluation(promptId, outcome.evaluation);
-        this.updatePrompt(promptId, (p) => ({ ...p, follow: 'idle' }));
-        if (outcome.kind !== 'success') this.host.copilot.log.warn(`Evaluation ${evaluationId}: ${outcome.kind} — ${outcome.message}`);
-      })
-      .catch((e: unknown) => {
-        if (controller.signal.aborted) {
-          this.updatePrompt(promptId, (p) => ({ ...p, follow: p.follow === 'following' ? 'stopped' : p.follow }));
+  /** Prompt actions from the webview: only for prompts this panel shows. */
+  private async act(action: Action, promptId: string): Promise<void> {
+    if (!this.shown.has(idKey(promptId)) || !this.engine.prompt(this.sessionId, promptId)) {
+      this.warnOnce(`foreign:${action}`, `Ignored "${action}" from the session panel for a prompt it does not show.`);
+      return;
+    }
+    try {
+      switch (action) {
+        case 'rerun':
+          return await this.engine.rerun(this.sessionId, promptId);
+        case 'retryFollow':
+          return await this.engine.resume(this.sessionId, promptId);
+        case 'stop':
+          this.engine.stop(this.sessionId, promptId);
+          return;
+        case 'cancel': {
+          const result = await this.engine.cancel(this.sessionId, promptId);
+          if (result.kind === 'unsupported') {
+            const choice = await vscode.window.showWarningMessage(result.message, 'Stop Following');
+            if (choice === 'Stop Following') this.engine.stop(this.sessionId, promptId);
+          } else if (result.kind === 'failed') {
+            void vscode.window.showErrorMessage(`Could not cancel the evaluation: ${result.message}`);
+          }
           return;
         }
-        this.updatePrompt(promptId, (p) => ({ ...p, follow: 'failed', error: describeError(e).message }));
-      })
-      .finally(() => {
-        if (this.followers.get(promptId) === controller) this.followers.delete(promptId);
-      });
+      }
+    } catch (e) {
+      const view = describeError(e);
+      if (!view.cancelled) void vscode.window.showErrorMessage(view.message);
+    }
   }
 
-  private stop(promptId: string): void {
-    const controller = this.followers.get(promptId);
-    if (!controller) return;
-    this.updatePrompt(promptId, (p) => ({ ...p, follow: 'stopped' }));
-    this.followers.delete(promptId);
-    controller.abort();
-  }
-
-  private resume(promptId: string): void {
-    const prompt = this.prompts.find((p) => p.id === promptId);
-    const latest = prompt?.evaluations?.at(-1);
-    if (latest) this.follow(promptId, latest.id);
-    else void this.rerun(promptId);
-  }
-
-  /** Sends a new prompt: create the prompt, then its evaluation, then follow it. Never creates a prompt twice. */
+  /** Sends a new prompt through the engine (one create per send, whatever the UI does). */
   private async send(text: string): Promise<void> {
-    if (this.sending) return;
+    if (this.sending !== undefined) return;
     const checked = validatePromptContent(text);
     if (!checked.ok) {
       this.post({ type: 'sendState', sending: false, error: checked.message });
       return;
     }
-    this.sending = true;
+    this.sending = checked.value;
     this.post({ type: 'sendState', sending: true });
-    let prompt: Prompt;
     try {
-      prompt = await this.client.createPrompt(this.workspaceId, this.sessionId, checked.value);
+      await this.engine.submit(this.sessionId, checked.value);
+      // The prompt exists now: clear the draft so a second press can't create it again.
+      this.sending = undefined;
+      this.post({ type: 'sendState', sending: false, clearDraft: true });
     } catch (e) {
-      this.sending = false;
-      const view = describeError(e);
-      const hint = mayHaveBeenProcessed(e) ? ' The prompt may have been created: refresh before sending it again.' : '';
-      this.post({ type: 'sendState', sending: false, error: `${view.message}${hint}` });
-      return;
-    }
-    // The prompt exists now: clear the draft so a second press can't create it again.
-    this.prompts.push({ ...toPromptView(prompt, []) });
-    this.post({ type: 'promptUpdated', prompt: this.prompts[this.prompts.length - 1] });
-    this.sending = false;
-    this.post({ type: 'sendState', sending: false, clearDraft: true });
-    await this.startEvaluation(prompt.id);
-  }
-
-  private async rerun(promptId: string): Promise<void> {
-    if (this.followers.has(promptId)) return;
-    await this.startEvaluation(promptId);
-  }
-
-  private async startEvaluation(promptId: string): Promise<void> {
-    this.updatePrompt(promptId, (p) => ({ ...p, follow: 'following', error: undefined }));
-    try {
-      const evaluation = await this.client.createEvaluation(this.workspaceId, this.sessionId, promptId);
-      this.upsertEvaluation(promptId, evaluation);
-      this.follow(promptId, evaluation.id);
-    } catch (e) {
-      const view = describeError(e);
-      const hint = mayHaveBeenProcessed(e) ? ' It may have started anyway: refresh to check before running it again.' : '';
-      this.updatePrompt(promptId, (p) => ({ ...p, follow: 'failed', error: `Could not start the evaluation: ${view.message}${hint}` }));
+      this.sending = undefined;
+      this.post({ type: 'sendState', sending: false, error: describeError(e).message });
     }
   }
-}
-
-function latestOf(evaluations: Evaluation[]): Evaluation | undefined {
-  return [...evaluations].sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime)).at(-1);
 }
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -398,16 +348,21 @@ export class SessionPanels extends Disposable implements vscode.WebviewPanelSeri
   }
 
   get(sessionId: string): SessionPanel | undefined {
-    return this.panels.get(sessionId);
+    return this.panels.get(idKey(sessionId));
   }
 
   get openSessionIds(): string[] {
-    return [...this.panels.keys()];
+    return [...this.panels.values()].map((p) => p.sessionId);
+  }
+
+  /** Whether a panel of the session is visible (the tree does not count). */
+  isVisible(sessionId: string): boolean {
+    return this.get(sessionId)?.visible ?? false;
   }
 
   /** Opens the session's panel, or reveals it if it is already open. */
   show(sessionId: string): SessionPanel {
-    const existing = this.panels.get(sessionId);
+    const existing = this.panels.get(idKey(sessionId));
     if (existing) {
       existing.reveal();
       return existing;
@@ -423,7 +378,7 @@ export class SessionPanels extends Disposable implements vscode.WebviewPanelSeri
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
     const id = typeof state?.sessionId === 'string' ? state.sessionId : '';
-    if (!validateId(id).ok || this.panels.has(id)) {
+    if (!validateId(id).ok || this.panels.has(idKey(id))) {
       panel.dispose();
       return;
     }
@@ -432,16 +387,16 @@ export class SessionPanels extends Disposable implements vscode.WebviewPanelSeri
 
   private adopt(sessionId: string, panel: vscode.WebviewPanel): SessionPanel {
     const sessionPanel = new SessionPanel(sessionId, panel, this.host);
-    this.panels.set(sessionId, sessionPanel);
+    this.panels.set(idKey(sessionId), sessionPanel);
     sessionPanel.onDidDispose(() => {
-      if (this.panels.get(sessionId) === sessionPanel) this.panels.delete(sessionId);
+      if (this.panels.get(idKey(sessionId)) === sessionPanel) this.panels.delete(idKey(sessionId));
     });
     return sessionPanel;
   }
 
-  /** Reloads every open panel (after sign-in, account or settings changes). */
+  /** Reloads every open panel (Refresh). */
   reloadAll(): void {
-    for (const p of this.panels.values()) void p.load();
+    for (const p of this.panels.values()) void p.load(true);
   }
 
   override dispose(): void {

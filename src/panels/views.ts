@@ -1,6 +1,7 @@
 // Maps Graph entities to the panel's view models. No `vscode` import.
-import { outcomeOf, type Evaluation, type OutcomeKind, type Prompt, type Session } from '../graph';
-import type { EvaluationView, OutcomeAction, PromptView, SessionView } from '../shared/protocol';
+import { compareInstants, finalOutcome, type PromptEntry } from '../engine';
+import type { Evaluation, OutcomeKind, Prompt, Session } from '../graph';
+import type { EvaluationView, FollowState, OutcomeAction, PromptView, SessionView } from '../shared/protocol';
 
 const ACTIONS: Record<OutcomeKind, OutcomeAction[]> = {
   success: [],
@@ -24,7 +25,7 @@ export function toSessionView(session: Session, workspaceId: string): SessionVie
 }
 
 export function toEvaluationView(evaluation: Evaluation): EvaluationView {
-  const outcome = outcomeOf(evaluation);
+  const outcome = finalOutcome(evaluation);
   return {
     id: evaluation.id,
     state: evaluation.state,
@@ -38,7 +39,7 @@ export function toEvaluationView(evaluation: Evaluation): EvaluationView {
 
 /** A prompt's evaluations for the panel, oldest first (the last one is the latest answer). */
 export function toEvaluationViews(evaluations: Evaluation[]): EvaluationView[] {
-  return [...evaluations].sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime)).map(toEvaluationView);
+  return [...evaluations].sort((a, b) => compareInstants(a.createdDateTime, b.createdDateTime)).map(toEvaluationView);
 }
 
 export function toPromptView(prompt: Prompt, evaluations: Evaluation[] | null): PromptView {
@@ -49,4 +50,28 @@ export function toPromptView(prompt: Prompt, evaluations: Evaluation[] | null): 
     evaluations: evaluations ? toEvaluationViews(evaluations) : null,
     follow: 'idle',
   };
+}
+
+/** The panel's view of one prompt as the engine holds it. */
+export function toPromptViewFromEntry(entry: PromptEntry, canCancel: boolean): PromptView {
+  const run = entry.run;
+  const follow: FollowState = run.kind;
+  const view: PromptView = {
+    id: entry.prompt.id,
+    content: entry.prompt.content,
+    createdDateTime: entry.prompt.createdDateTime,
+    evaluations: entry.evaluations ? toEvaluationViews([...entry.evaluations]) : null,
+    follow,
+  };
+  if (run.kind === 'failed') {
+    view.error = run.message;
+    if (run.signIn) view.signIn = true;
+  } else if (entry.evaluationsError && run.kind !== 'checking') {
+    view.error = entry.evaluationsError;
+  }
+  if (run.kind === 'following' && run.note) view.note = run.note;
+  if (run.kind === 'checking') view.note = run.message;
+  if (run.kind === 'following' || run.kind === 'starting') view.canCancel = canCancel;
+  if (entry.cancel) view.cancel = { state: entry.cancel.state, message: entry.cancel.state === 'refused' ? entry.cancel.message : undefined };
+  return view;
 }

@@ -42,27 +42,41 @@ export interface EvaluationView {
   outcome: { kind: OutcomeKindView; message: string; actions: OutcomeAction[] } | null;
 }
 
-export type FollowState = 'idle' | 'following' | 'stopped' | 'failed';
+/**
+ * Where the prompt's run stands: `starting` (the evaluation is being created), `checking` (re-reading what the
+ * service did after a lost response), `following` (reading it until it ends), `stopped` (the user stopped
+ * following; it may still finish), `failed` (see `error`; Retry finds out and continues).
+ */
+export type FollowState = 'idle' | 'starting' | 'checking' | 'following' | 'stopped' | 'failed';
 
 export interface PromptView {
   id: string;
   content: string | null;
   createdDateTime: string;
-  /** Oldest first; the last one is the latest answer. `null` while they are still being loaded. */
+  /** Oldest first; the last one is the latest answer. `null` while they are still being loaded, or when they could not be (`error`). */
   evaluations: EvaluationView[] | null;
   follow: FollowState;
   /** Set when loading or following this prompt failed. */
   error?: string;
+  /** The failure needs a new sign-in (offer "Sign in again", not Retry). */
+  signIn?: boolean;
+  /** A note on the run (a state that may last, a check in progress). */
+  note?: string;
+  /** Cancel is offered while it runs, unless the service refused it in this window. */
+  canCancel?: boolean;
+  cancel?: { state: 'requesting' | 'requested' | 'refused'; message?: string };
 }
 
 // ---- host → webview ----
 export type HostMessage =
   | { type: 'loading' }
-  | { type: 'sessionLoaded'; session: SessionView; prompts: PromptView[] }
+  | { type: 'sessionLoaded'; session: SessionView; prompts: PromptView[]; unreadable?: number }
   | { type: 'sessionUpdated'; session: SessionView }
   | { type: 'promptUpdated'; prompt: PromptView }
   | { type: 'loadFailed'; message: string; signIn: boolean }
-  | { type: 'sendState'; sending: boolean; error?: string; clearDraft?: boolean }
+  | { type: 'sendState'; sending: boolean; error?: string; clearDraft?: boolean; status?: string }
+  /** Graph keeps rejecting the token: background work stopped until "Sign in again". */
+  | { type: 'signInRequired'; required: boolean }
   | { type: 'setDraft'; text: string; note?: string };
 
 // ---- webview → host ----
@@ -76,6 +90,7 @@ export type WebviewMessage =
   | { type: 'rerun'; promptId: string }
   | { type: 'retryFollow'; promptId: string }
   | { type: 'stop'; promptId: string }
+  | { type: 'cancel'; promptId: string }
   | { type: 'openLink'; href: string }
   | { type: 'copyText'; text: string; what: 'answer' | 'code' }
   | { type: 'openInEditor'; code: string; language: string };
@@ -92,6 +107,7 @@ const webviewShapes: { [K in WebviewMessage['type']]: Shape } = {
   rerun: { promptId: 'string' },
   retryFollow: { promptId: 'string' },
   stop: { promptId: 'string' },
+  cancel: { promptId: 'string' },
   openLink: { href: 'string' },
   copyText: { text: 'string', what: 'string' },
   openInEditor: { code: 'string', language: 'string' },
@@ -105,6 +121,7 @@ const hostShapes: { [K in HostMessage['type']]: Shape } = {
   loadFailed: { message: 'string', signIn: 'boolean' },
   sendState: { sending: 'boolean' },
   setDraft: { text: 'string' },
+  signInRequired: { required: 'boolean' },
 };
 
 /** Longest string the host accepts from the webview (a prompt is at most 16 000 characters; code blocks too). */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { relativeTime } from '../core/time';
+import { idKey, compareInstants } from '../engine';
 import { describeError } from '../errors';
 import { validateId, type Session } from '../graph';
 import type { Copilot } from '../service';
@@ -58,7 +59,7 @@ export async function pickSession(
   picker.ignoreFocusOut = false;
   const abort = new AbortController();
   const sessions = new Map<string, Session>();
-  for (const s of copilot.store.state.sessions) sessions.set(s.id, s);
+  for (const s of copilot.engine.list.sessions) sessions.set(idKey(s.id), s);
   const fixedTop: Item[] = options.allowNew ? [{ label: '$(add) New session…', alwaysShow: true, result: { kind: 'new' } }] : [];
   const byIdItem: Item = { label: BY_ID_LABEL, alwaysShow: true, byId: true, description: 'paste an ID' };
   let note: Item | undefined;
@@ -78,7 +79,7 @@ export async function pickSession(
     if (key === rendered) return;
     rendered = key;
     const active = picker.activeItems[0]?.result;
-    const list = [...sessions.values()].sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime)).map(sessionItem);
+    const list = [...sessions.values()].sort((a, b) => compareInstants(b.createdDateTime, a.createdDateTime)).map(sessionItem);
     const items = [...fixedTop, ...list, ...(note ? [note] : []), byIdItem];
     picker.items = items;
     if (active?.kind === 'session') {
@@ -102,8 +103,8 @@ export async function pickSession(
     try {
       let count = 0;
       for await (const s of copilot.client.listSessions(copilot.workspaceId, { top: 50, signal: abort.signal })) {
-        sessions.set(s.id, s);
-        copilot.store.upsert(s);
+        sessions.set(idKey(s.id), s);
+        copilot.engine.upsertSession(s);
         if (++count % 50 === 0) render();
         if (count >= MAX_PICKER_SESSIONS) break;
       }

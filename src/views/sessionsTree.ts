@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { firstLine, formatUtc, relativeTime } from '../core/time';
 import { describeError } from '../errors';
-import type { Prompt, Session } from '../graph';
+import { finalOutcome, idKey, type PromptEntry } from '../engine';
+import type { Session } from '../graph';
 import { Disposable } from '../lifecycle';
 import type { Copilot } from '../service';
 import { sessionLabel } from '../shared/protocol';
@@ -15,21 +16,20 @@ const MAX_PROMPTS_IN_TREE = 200;
 
 export type Node =
   | { kind: 'session'; sessionId: string }
-  | { kind: 'prompt'; sessionId: string; prompt: Prompt }
+  | { kind: 'prompt'; sessionId: string; promptId: string }
   | { kind: 'loadMore' }
   | { kind: 'message'; key: string; label: string; icon: string; tooltip?: string; parent?: Node; error?: boolean; command?: vscode.Command };
 
-type PromptsState = { status: 'loading' } | { status: 'loaded'; prompts: Prompt[]; truncated: boolean } | { status: 'error'; error: unknown };
-
 /**
  * Sessions of the configured workspace, newest first, with a "Load more" row driven by `@odata.nextLink`.
+ * A view of the engine: a prompt sent from anywhere shows at once (with a state icon while it runs).
  * `getChildren` never throws and never shows a popup: failures become rows with a retry action.
  */
 export class SessionsTree extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly changed = this.register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private readonly sessionNodes = new Map<string, Node & { kind: 'session' }>();
-  private readonly prompts = new Map<string, PromptsState>();
+  private readonly promptNodes = new Map<string, Node & { kind: 'prompt' }>();
   private readonly loadMoreNode: Node = { kind: 'loadMore' };
   readonly view: vscode.TreeView<Node>;
   private viewState: ViewState | undefined;
@@ -37,40 +37,65 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   constructor(private readonly copilot: Copilot) {
     super();
     this.view = this.register(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
-    this.register(copilot.store.onDidChangeList(() => this.changed.fire(undefined)));
+    const engine = copilot.engine;
+    this.register(engine.onDidChangeList(() => this.changed.fire(undefined)));
+    this.register(engine.onDidChangeSession((id) => this.fireSession(id)));
     this.register(
-      copilot.store.onDidChangeSession((s) => {
-        const node = this.sessionNodes.get(s.id);
+      engine.onDidChangePrompt((ref) => {
+        const node = this.promptNodes.get(`${idKey(ref.sessionId)}/${idKey(ref.promptId)}`);
+        // A prompt the tree doesn't show yet changes the session's children.
         if (node) this.changed.fire(node);
+        else this.fireSession(ref.sessionId);
+      }),
+    );
+    this.register(engine.onDidChangeSignInRequired(() => this.changed.fire(undefined)));
+    this.register(
+      engine.onDidReset(() => {
+        this.sessionNodes.clear();
+        this.promptNodes.clear();
+        this.changed.fire(undefined);
       }),
     );
   }
 
-  /** Reloads everything from Graph (the Refresh command). */
-  refresh(): Promise<void> {
-    this.prompts.clear();
-    return this.copilot.store.reload();
-  }
-
-  /** Re-reads one session's prompts the next time it is shown. */
-  refreshPrompts(sessionId: string): void {
-    this.prompts.delete(sessionId);
-    const node = this.sessionNodes.get(sessionId);
+  private fireSession(sessionId: string): void {
+    const node = this.sessionNodes.get(idKey(sessionId));
     if (node) this.changed.fire(node);
   }
 
+  /** Reloads everything from Graph (the Refresh command); loads still in flight can no longer write back. */
+  refresh(): Promise<void> {
+    return this.copilot.engine.refreshAll();
+  }
+
+  /** Re-reads one session's prompts. */
+  refreshPrompts(sessionId: string): void {
+    void this.copilot.engine.loadSession(sessionId, { session: false, force: true }).catch(() => undefined);
+  }
+
   nodeFor(sessionId: string): Node & { kind: 'session' } {
-    let node = this.sessionNodes.get(sessionId);
+    const key = idKey(sessionId);
+    let node = this.sessionNodes.get(key);
     if (!node) {
       node = { kind: 'session', sessionId };
-      this.sessionNodes.set(sessionId, node);
+      this.sessionNodes.set(key, node);
+    }
+    return node;
+  }
+
+  private promptNode(sessionId: string, promptId: string): Node & { kind: 'prompt' } {
+    const key = `${idKey(sessionId)}/${idKey(promptId)}`;
+    let node = this.promptNodes.get(key);
+    if (!node) {
+      node = { kind: 'prompt', sessionId, promptId };
+      this.promptNodes.set(key, node);
     }
     return node;
   }
 
   /** Shows and selects a session row (after create or open). */
   async reveal(sessionId: string): Promise<void> {
-    if (!this.copilot.store.get(sessionId)) return;
+    if (!this.copilot.engine.session(sessionId)) return;
     try {
       await this.view.reveal(this.nodeFor(sessionId), { select: true, focus: false });
     } catch (e) {
@@ -106,9 +131,14 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
       this.setState('misconfigured');
       return [];
     }
-    const state = this.copilot.store.state;
+    const engine = this.copilot.engine;
+    const state = engine.list;
+    if (engine.signInNeeded && state.status !== 'loaded') {
+      this.setState('error');
+      return [this.signInAgainRow()];
+    }
     if (state.status === 'idle') {
-      void this.copilot.store.reload();
+      void engine.reloadList();
       this.setState('loading');
       return [this.loadingRow('Loading sessions…')];
     }
@@ -130,55 +160,63 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
       return [];
     }
     this.setState('ready');
-    const rows: Node[] = state.sessions.map((s) => this.nodeFor(s.id));
+    const rows: Node[] = [];
+    if (engine.signInNeeded) rows.push(this.signInAgainRow());
+    rows.push(...state.sessions.map((s) => this.nodeFor(s.id)));
+    if (state.unreadable) rows.push(this.unreadableRow('root', state.unreadable, 'session'));
     if (state.moreError) rows.push(this.errorRow('more', state.moreError));
     else if (state.hasMore) rows.push(this.loadMoreNode);
     return rows;
   }
 
+  private signInAgainRow(): Node {
+    return {
+      kind: 'message',
+      key: 'signInAgain',
+      label: 'Graph no longer accepts your sign-in. Sign in again',
+      tooltip: 'Background loading stopped. Click to sign in again.',
+      icon: 'sign-in',
+      error: true,
+      command: { command: 'securityCopilot.signInAgain', title: 'Sign In Again' },
+    };
+  }
+
+  private unreadableRow(key: string, count: number, what: string, parent?: Node): Node {
+    const label = `${count} ${what}${count === 1 ? '' : 's'} could not be read`;
+    return { kind: 'message', key: `unreadable:${key}`, label, icon: 'warning', parent, tooltip: `${label}: Graph sent data in a shape this extension does not understand. Details are in the log.` };
+  }
+
   private promptChildren(node: Node & { kind: 'session' }): Node[] {
-    const state = this.prompts.get(node.sessionId);
-    if (!state) {
-      this.prompts.set(node.sessionId, { status: 'loading' });
-      void this.loadPrompts(node);
+    const engine = this.copilot.engine;
+    const detail = engine.detail(node.sessionId);
+    if (!detail || (detail.status === 'idle' && detail.prompts.length === 0)) {
+      void engine.loadSession(node.sessionId, { session: false }).catch(() => undefined);
       return [this.loadingRow('Loading prompts…', node)];
     }
-    if (state.status === 'loading') return [this.loadingRow('Loading prompts…', node)];
-    if (state.status === 'error') return [this.errorRow(`prompts:${node.sessionId}`, state.error, node)];
-    if (state.prompts.length === 0) {
-      return [{ kind: 'message', key: `empty:${node.sessionId}`, label: 'No prompts yet', icon: 'info', parent: node }];
-    }
-    const rows: Node[] = state.prompts.map((prompt) => ({ kind: 'prompt', sessionId: node.sessionId, prompt }));
-    if (state.truncated) {
+    if (detail.status === 'loading' && detail.prompts.length === 0) return [this.loadingRow('Loading prompts…', node)];
+    if (detail.status === 'error') return [this.errorRow(`prompts:${idKey(node.sessionId)}`, detail.error, node)];
+    const rows: Node[] = [];
+    const prompts = detail.prompts;
+    const shown = prompts.length > MAX_PROMPTS_IN_TREE ? prompts.slice(prompts.length - MAX_PROMPTS_IN_TREE) : prompts;
+    if (shown.length < prompts.length) {
       rows.push({
         kind: 'message',
-        key: `truncated:${node.sessionId}`,
-        label: `Open the session to see all prompts`,
+        key: `truncated:${idKey(node.sessionId)}`,
+        label: `${prompts.length - shown.length} older prompts: open the session to see all`,
         icon: 'ellipsis',
         parent: node,
         command: { command: 'securityCopilot.openSession', title: 'Open Session', arguments: [node.sessionId] },
       });
     }
-    return rows;
-  }
-
-  private async loadPrompts(node: Node & { kind: 'session' }): Promise<void> {
-    try {
-      const prompts: Prompt[] = [];
-      let truncated = false;
-      for await (const p of this.copilot.client.listPrompts(this.copilot.workspaceId, node.sessionId)) {
-        if (prompts.length >= MAX_PROMPTS_IN_TREE) {
-          truncated = true;
-          break;
-        }
-        prompts.push(p);
-      }
-      prompts.sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
-      this.prompts.set(node.sessionId, { status: 'loaded', prompts, truncated });
-    } catch (e) {
-      this.prompts.set(node.sessionId, { status: 'error', error: e });
+    rows.push(...shown.map((p) => this.promptNode(node.sessionId, p.prompt.id)));
+    if (detail.sending && detail.sending.phase !== 'failed') {
+      rows.push({ kind: 'message', key: `sending:${idKey(node.sessionId)}`, label: `Sending: ${firstLine(detail.sending.content)}`, icon: 'loading~spin', parent: node });
     }
-    this.changed.fire(node);
+    if (detail.unreadable) rows.push(this.unreadableRow(idKey(node.sessionId), detail.unreadable, 'prompt', node));
+    if (rows.length === 0) {
+      return [{ kind: 'message', key: `empty:${idKey(node.sessionId)}`, label: 'No prompts yet', icon: 'info', parent: node }];
+    }
+    return rows;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -186,9 +224,9 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
       case 'session':
         return this.sessionItem(node.sessionId);
       case 'prompt':
-        return this.promptItem(node.sessionId, node.prompt);
+        return this.promptItem(node.sessionId, node.promptId);
       case 'loadMore': {
-        const loading = this.copilot.store.state.loadingMore;
+        const loading = this.copilot.engine.list.loadingMore;
         const item = new vscode.TreeItem(loading ? 'Loading more sessions…' : 'Load more sessions');
         item.id = 'loadMore';
         item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'ellipsis');
@@ -209,10 +247,10 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   }
 
   private sessionItem(sessionId: string): vscode.TreeItem {
-    const s: Session | undefined = this.copilot.store.get(sessionId);
+    const s: Session | undefined = this.copilot.engine.session(sessionId);
     const label = sessionLabel(s?.displayName);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `session:${sessionId}`;
+    item.id = `session:${idKey(sessionId)}`;
     item.contextValue = 'session';
     item.iconPath = new vscode.ThemeIcon('comment-discussion');
     item.description = relativeTime(s?.lastModifiedDateTime ?? s?.createdDateTime);
@@ -228,13 +266,16 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     return item;
   }
 
-  private promptItem(sessionId: string, prompt: Prompt): vscode.TreeItem {
-    const item = new vscode.TreeItem(firstLine(prompt.content) || '(empty prompt)');
-    item.id = `prompt:${sessionId}:${prompt.id}`;
+  private promptItem(sessionId: string, promptId: string): vscode.TreeItem {
+    const entry = this.copilot.engine.prompt(sessionId, promptId);
+    const prompt = entry?.prompt;
+    const item = new vscode.TreeItem(firstLine(prompt?.content) || '(empty prompt)');
+    item.id = `prompt:${idKey(sessionId)}:${idKey(promptId)}`;
     item.contextValue = 'prompt';
-    item.iconPath = new vscode.ThemeIcon('comment');
-    item.description = relativeTime(prompt.createdDateTime);
-    item.tooltip = `${prompt.content ?? ''}\n\nPrompt ID: ${prompt.id}\nCreated: ${formatUtc(prompt.createdDateTime)}`;
+    const state = entry ? promptState(entry) : undefined;
+    item.iconPath = state?.icon ?? new vscode.ThemeIcon('comment');
+    item.description = state?.label ?? relativeTime(prompt?.createdDateTime);
+    item.tooltip = `${prompt?.content ?? ''}\n\n${state?.label ? `${state.label}\n` : ''}Prompt ID: ${promptId}\nCreated: ${formatUtc(prompt?.createdDateTime)}`;
     item.command = { command: 'securityCopilot.openSession', title: 'Open Session', arguments: [sessionId] };
     return item;
   }
@@ -267,7 +308,22 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
       this.refreshPrompts(parent.sessionId);
       return Promise.resolve();
     }
-    if (this.copilot.store.state.moreError && this.copilot.store.state.status === 'loaded') return this.copilot.store.loadMore();
+    const list = this.copilot.engine.list;
+    if (list.moreError && list.status === 'loaded') return this.copilot.engine.loadMore();
     return this.refresh();
   }
+}
+
+/** The state icon of a prompt row: running, stopped, failed, or how its latest answer ended. */
+function promptState(entry: PromptEntry): { icon: vscode.ThemeIcon; label: string } | undefined {
+  const run = entry.run;
+  if (run.kind === 'starting') return { icon: new vscode.ThemeIcon('loading~spin'), label: 'Starting…' };
+  if (run.kind === 'checking') return { icon: new vscode.ThemeIcon('loading~spin'), label: 'Checking…' };
+  if (run.kind === 'following') return { icon: new vscode.ThemeIcon('loading~spin'), label: 'Running…' };
+  if (run.kind === 'failed') return { icon: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')), label: 'Needs attention' };
+  if (run.kind === 'stopped') return { icon: new vscode.ThemeIcon('debug-pause'), label: 'Not followed' };
+  const latest = entry.evaluations?.at(-1);
+  const outcome = latest ? finalOutcome(latest) : undefined;
+  if (outcome && outcome.kind !== 'success') return { icon: new vscode.ThemeIcon('warning'), label: 'No answer' };
+  return undefined;
 }

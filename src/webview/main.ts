@@ -96,8 +96,21 @@ const sendButton = toolButton(document, 'send', 'Send', 'Send this prompt to Sec
 sendButton.classList.add('primary');
 sendButton.id = 'send-button';
 composerBar.append(hint, sendButton);
-composer.append(draftNote, input, sendError, composerBar);
-app.append(header, banner, list, empty, composer);
+const sendStatus = el('p', 'send-status');
+sendStatus.setAttribute('role', 'status');
+sendStatus.hidden = true;
+composer.append(draftNote, input, sendError, sendStatus, composerBar);
+const signInBanner = el('div', 'banner error sign-in-banner');
+signInBanner.setAttribute('role', 'alert');
+signInBanner.hidden = true;
+signInBanner.append(
+  icon('sign-in'),
+  el('span', 'banner-text', 'Microsoft Graph no longer accepts your sign-in; background updates stopped.'),
+  toolButton(document, 'sign-in', 'Sign in again', 'Sign in again to continue', () => send({ type: 'signIn' })),
+);
+const unreadableNote = el('p', 'note unreadable-note');
+unreadableNote.hidden = true;
+app.append(header, signInBanner, banner, list, unreadableNote, empty, composer);
 
 // ---------- state ----------
 let session: SessionView | undefined;
@@ -137,6 +150,8 @@ function submit(): void {
     showSendError('Type a question first.');
     return;
   }
+  // Busy at once: a double click must not send twice (the host also joins repeated sends into one).
+  setSending(true);
   send({ type: 'sendPrompt', content: text });
 }
 
@@ -232,7 +247,10 @@ function renderEvaluation(p: PromptView, e: EvaluationView, latest: boolean): HT
   const status = el('div', 'status-line');
   status.append(stateBadge(e, following), elapsed(e, following));
   if (latest && following) {
-    status.append(toolButton(document, 'debug-stop', 'Stop', 'Stop following this evaluation', () => send({ type: 'stop', promptId: p.id })));
+    if (p.canCancel && p.cancel?.state !== 'requesting' && p.cancel?.state !== 'requested') {
+      status.append(toolButton(document, 'circle-slash', 'Cancel', 'Ask Security Copilot to cancel this evaluation', () => send({ type: 'cancel', promptId: p.id })));
+    }
+    status.append(toolButton(document, 'debug-stop', 'Stop following', 'Stop following this evaluation (it may still finish)', () => send({ type: 'stop', promptId: p.id })));
   }
   wrap.append(status);
   if (e.content && (e.outcome?.kind === 'success' || !e.outcome)) {
@@ -268,13 +286,17 @@ function renderPrompt(p: PromptView): HTMLElement {
   question.append(icon('account'), el('div', 'question-text', p.content ?? ''), el('time', 'question-time', formatDate(p.createdDateTime)));
   article.append(question);
   const evaluations = p.evaluations;
+  const busy = p.follow === 'starting' || p.follow === 'checking' || p.follow === 'following';
   if (evaluations === null) {
-    const loading = el('div', 'status-line muted');
-    loading.append(icon('loading', true), el('span', '', 'Loading answer…'));
-    article.append(loading);
+    if (!p.error) {
+      const loading = el('div', 'status-line muted');
+      loading.append(icon('loading', true), el('span', '', p.follow === 'checking' ? 'Checking…' : 'Loading answer…'));
+      article.append(loading);
+    }
   } else if (evaluations.length === 0) {
     const none = el('div', 'status-line muted');
-    if (p.follow === 'following') none.append(icon('loading', true), el('span', '', 'Starting…'));
+    if (busy) none.append(icon('loading', true), el('span', '', p.follow === 'checking' ? 'Checking…' : 'Starting…'));
+    else if (p.follow === 'failed') none.append(el('span', '', 'No answer yet.'));
     else {
       none.append(el('span', '', 'Not evaluated yet.'));
       none.append(toolButton(document, 'play', 'Run', 'Ask Security Copilot to answer this prompt', () => send({ type: 'rerun', promptId: p.id })));
@@ -291,11 +313,26 @@ function renderPrompt(p: PromptView): HTMLElement {
       article.append(details);
     }
   }
+  if (p.note && busy) {
+    const note = el('div', 'note run-note');
+    note.append(icon('info'), el('span', '', p.note));
+    article.append(note);
+  }
+  if (p.cancel?.state === 'requested' && busy) {
+    const note = el('div', 'note cancel-note');
+    note.append(icon('circle-slash'), el('span', '', 'Cancel requested; waiting for Security Copilot to stop.'));
+    article.append(note);
+  }
+  if (p.cancel?.state === 'refused' && p.cancel.message && busy) {
+    const note = el('div', 'note cancel-note');
+    note.append(icon('info'), el('span', '', p.cancel.message));
+    article.append(note);
+  }
   if (p.follow === 'stopped') {
     const note = el('div', 'note');
     note.append(
       icon('info'),
-      el('span', '', 'Stopped following. Security Copilot has no way to cancel an evaluation, so it may still finish.'),
+      el('span', '', 'Stopped following. The evaluation may still finish on Security Copilot.'),
       toolButton(document, 'eye', 'Resume', 'Follow this evaluation again', () => send({ type: 'retryFollow', promptId: p.id })),
     );
     article.append(note);
@@ -304,7 +341,8 @@ function renderPrompt(p: PromptView): HTMLElement {
     const err = el('div', 'prompt-error');
     err.setAttribute('role', 'alert');
     err.append(icon('error'), el('span', '', p.error));
-    if (p.follow === 'failed') err.append(toolButton(document, 'refresh', 'Retry', 'Try again', () => send({ type: 'retryFollow', promptId: p.id })));
+    if (p.signIn) err.append(toolButton(document, 'sign-in', 'Sign in again', 'Sign in again to continue', () => send({ type: 'signIn' })));
+    else err.append(toolButton(document, 'refresh', 'Retry', 'Check what Security Copilot has for this prompt, then continue', () => send({ type: 'retryFollow', promptId: p.id })));
     article.append(err);
   }
   return article;
@@ -357,7 +395,7 @@ function showBanner(kind: 'loading' | 'error' | null, message?: string, signIn =
 // A one-second ticker updates elapsed times, only while something is being followed.
 let ticker: ReturnType<typeof setInterval> | undefined;
 function scheduleTicker(): void {
-  const live = [...prompts.values()].some((p) => p.follow === 'following');
+  const live = [...prompts.values()].some((p) => p.follow === 'following' || p.follow === 'starting');
   if (live && !ticker) {
     ticker = setInterval(() => {
       for (const span of Array.from(document.querySelectorAll<HTMLElement>('.elapsed[data-since]'))) {
@@ -380,6 +418,11 @@ function onMessage(m: HostMessage): void {
       showBanner(null);
       renderHeader();
       renderAll(m.prompts);
+      unreadableNote.textContent = m.unreadable ? `${m.unreadable} prompt${m.unreadable === 1 ? '' : 's'} could not be read (details in the log).` : '';
+      unreadableNote.hidden = !m.unreadable;
+      return;
+    case 'signInRequired':
+      signInBanner.hidden = !m.required;
       return;
     case 'sessionUpdated':
       session = m.session;
@@ -395,6 +438,8 @@ function onMessage(m: HostMessage): void {
     case 'sendState':
       setSending(m.sending);
       showSendError(m.error);
+      sendStatus.textContent = m.status ?? '';
+      sendStatus.hidden = !m.status;
       if (m.clearDraft) {
         input.value = '';
         autosize();

@@ -72,6 +72,8 @@ describe('Sessions: sign in, create, tree, panel, palette, reload, rename', func
     );
     assert.ok(await row.isVisible());
     const frame = await sessionPanel(page, created);
+    // The title reads "Loading…" until the session arrives: wait for it, then compare exactly.
+    await frame.locator('#session-title', { hasText: created }).waitFor();
     assert.equal((await frame.locator('#session-title').innerText()).trim(), created);
     await frame.locator('.empty', { hasText: 'No prompts yet' }).waitFor();
     const posts = await graphCalls('POST', /\/sessions$/);

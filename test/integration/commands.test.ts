@@ -33,7 +33,7 @@ describe('Commands (in the extension host)', function () {
     await emulator.seed({ sessions: 1, promptsPerSession: 2 });
     const a = await api();
     await reloadSessions(a);
-    const session = a.copilot.store.state.sessions[0];
+    const session = a.copilot.engine.list.sessions[0];
     const uri = await vscode.commands.executeCommand<string>('securityCopilot.exportSession', session.id, { untitled: true });
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
     assert.ok(doc, 'an untitled Markdown editor opened');
@@ -56,11 +56,11 @@ describe('Commands (in the extension host)', function () {
   it('Refresh reloads the list from Graph', async () => {
     const a = await api();
     await reloadSessions(a);
-    const before = a.copilot.store.state.sessions.length;
+    const before = a.copilot.engine.list.sessions.length;
     await emulator.seed({ sessions: 2, promptsPerSession: 0 });
     await emulator.clearRequests();
     await vscode.commands.executeCommand('securityCopilot.refreshSessions');
-    await waitFor('the refreshed list', () => a.copilot.store.state.sessions.length === before + 2);
+    await waitFor('the refreshed list', () => a.copilot.engine.list.sessions.length === before + 2);
     assert.equal((await graphRequests('GET', /\/sessions$/)).length, 1);
   });
 

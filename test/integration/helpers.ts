@@ -43,7 +43,7 @@ export async function signIn(): Promise<void> {
 /** Reloads the tree and waits until the list settled. */
 export async function reloadSessions(a: ExtensionApi): Promise<void> {
   await a.tree.refresh();
-  await waitFor('the session list to settle', () => a.copilot.store.state.status !== 'loading');
+  await waitFor('the session list to settle', () => a.copilot.engine.list.status !== 'loading');
 }
 
 export async function closeAllEditors(): Promise<void> {

@@ -16,6 +16,14 @@ async function createSessionOnServer(name: string): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
+/** The prompt's evaluations as the service has them (read directly, not through the extension). */
+async function serverEvaluations(sessionId: string, promptId: string): Promise<{ id: string; state: string }[]> {
+  const res = await fetch(`${emulator.url}/beta/security/securityCopilot/workspaces/default/sessions/${sessionId}/prompts/${promptId}/evaluations`, {
+    headers: { authorization: 'Bearer test-setup' },
+  });
+  return ((await res.json()) as { value: { id: string; state: string }[] }).value;
+}
+
 async function openPanel(a: ExtensionApi, id: string): Promise<SessionPanel> {
   await vscode.commands.executeCommand('securityCopilot.openSession', id);
   const panel = a.panels.get(id);
@@ -60,7 +68,7 @@ describe('Session panel (host side, in the extension host)', function () {
   it('opens one panel per session, titled with its name, with prompts and their latest answers', async () => {
     await emulator.seed({ sessions: 1, promptsPerSession: 3 });
     await reloadSessions(a);
-    const session = a.copilot.store.state.sessions[0];
+    const session = a.copilot.engine.list.sessions[0];
     const panel = await openPanel(a, session.id);
     assert.equal(panel.panel.title, session.displayName ?? 'Untitled session');
     const prompts = await waitFor('answers', () => {
@@ -95,9 +103,9 @@ describe('Session panel (host side, in the extension host)', function () {
     assert.ok(polls.length >= 1 && polls.length <= 4, `polled ${polls.length} times for a ~0.75 s evaluation`);
   });
 
-  it('Stop stops following (no more polls), and Re-run creates a new evaluation of the same prompt', async () => {
+  it('Stop stops following (no more polls); Resume reads it again; Re-run then creates one new evaluation', async () => {
     const id = await createSessionOnServer('Stop and re-run');
-    await emulator.answer({ match: 'slow', content: 'done slowly', runningMs: 6000, once: true });
+    await emulator.answer({ match: 'slow', content: 'done slowly', runningMs: 3000, once: true });
     const panel = await openPanel(a, id);
     await panel.receive({ type: 'sendPrompt', content: 'a slow question' });
     const prompt = await waitFor('following', () => panel.snapshot().prompts.find((p) => p.follow === 'following' && p.evaluations?.length));
@@ -106,6 +114,12 @@ describe('Session panel (host side, in the extension host)', function () {
     await emulator.clearRequests();
     await new Promise((r) => setTimeout(r, 2500));
     assert.equal((await graphRequests('GET', /\/evaluations/)).length, 0, 'no polling after Stop');
+
+    // Re-run of an evaluation that may still be running does not start a second (billed) run: it resumes.
+    await waitFor('the evaluation to end on the service', async () => (await serverEvaluations(id, prompt.id)).every((e) => e.state === 'completed'));
+    await panel.receive({ type: 'retryFollow', promptId: prompt.id });
+    await waitFor('the first answer', () => promptById(panel, prompt.id)?.evaluations?.at(-1)?.outcome?.kind === 'success');
+    assert.equal((await graphRequests('POST', /\/evaluations$/)).length, 0, 'Resume creates nothing');
 
     await emulator.clearRequests();
     await panel.receive({ type: 'rerun', promptId: prompt.id });
@@ -118,18 +132,32 @@ describe('Session panel (host side, in the extension host)', function () {
     assert.equal(rerun.evaluations!.at(-1)!.outcome?.kind, 'success');
   });
 
-  it('stops polling when the panel closes', async () => {
+  it('keeps following when the panel closes, with one follower, and stops reading once the answer arrived', async () => {
     const id = await createSessionOnServer('Closed while running');
-    await emulator.answer({ match: 'long', content: 'late answer', runningMs: 8000, once: true });
+    await emulator.answer({ match: 'long', content: 'late answer', runningMs: 2500, once: true });
     const panel = await openPanel(a, id);
     await panel.receive({ type: 'sendPrompt', content: 'a long question' });
-    await waitFor('following', () => panel.snapshot().prompts.find((p) => p.follow === 'following' && p.evaluations?.length));
+    const prompt = await waitFor('following', () => panel.snapshot().prompts.find((p) => p.follow === 'following' && p.evaluations?.length));
+    const finished = new Promise<{ awaited: boolean }>((resolve) => {
+      const sub = a.copilot.engine.onDidFinish((e) => {
+        if (e.promptId === prompt.id) {
+          sub.dispose();
+          resolve(e);
+        }
+      });
+    });
     panel.panel.dispose();
     assert.equal(a.panels.get(id), undefined);
-    await new Promise((r) => setTimeout(r, 300));
+    // Reopening while it runs must not start a second follower.
+    const again = await openPanel(a, id);
+    again.panel.dispose();
+    assert.equal(a.copilot.engine.activeFollowers, 1);
+    const event = await finished;
+    assert.equal(event.awaited, false, 'nobody waited: the user is told by a notification');
+    assert.equal(a.copilot.engine.prompt(id, prompt.id)?.evaluations?.at(-1)?.result?.content, 'late answer');
     await emulator.clearRequests();
-    await new Promise((r) => setTimeout(r, 2500));
-    assert.equal((await graphRequests('GET', /\/evaluations/)).length, 0, 'no polling after the panel closed');
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal((await graphRequests('GET', /\/evaluations/)).length, 0, 'no reads after the answer arrived');
   });
 
   it('explains each non-success result and offers the right action', async () => {
@@ -180,9 +208,12 @@ describe('Session panel (host side, in the extension host)', function () {
     await emulator.clearRequests();
     await emulator.fault({ kind: 'drop', afterProcessing: true, count: 1, method: 'POST', path: '/prompts' });
     await panel.receive({ type: 'sendPrompt', content: 'ambiguous create' });
-    const message = await waitFor('the send error', () => panel.snapshot().sendError);
-    assert.match(message, /may have been created/);
+    // The service created it: the engine finds it by a re-read and continues with it, never a second POST.
+    const found = await waitFor('the found prompt answered', () => panel.snapshot().prompts.find((p) => p.content === 'ambiguous create' && p.evaluations?.at(-1)?.outcome));
+    assert.equal(found.evaluations!.at(-1)!.outcome!.kind, 'success');
+    assert.equal(panel.snapshot().sendError, undefined);
     assert.equal((await graphRequests('POST', /\/prompts$/)).length, 1);
+    assert.equal((await graphRequests('POST', /\/evaluations$/)).length, 1);
   });
 
   it('bad input and malformed messages send nothing', async () => {

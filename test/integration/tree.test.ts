@@ -22,7 +22,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
     await emulator.seed({ sessions: 30, promptsPerSession: 1 });
     const a = await api();
     await reloadSessions(a);
-    const state = a.copilot.store.state;
+    const state = a.copilot.engine.list;
     assert.equal(state.status, 'loaded');
     const pageSize = a.copilot.settings.pageSize;
     assert.equal(state.sessions.length, Math.min(30, pageSize));
@@ -41,7 +41,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
     // "Load more" uses the opaque nextLink Graph gave us.
     await emulator.clearRequests();
     await vscode.commands.executeCommand('securityCopilot.loadMoreSessions');
-    await waitFor('the next page', () => a.copilot.store.state.sessions.length === 30);
+    await waitFor('the next page', () => a.copilot.engine.list.sessions.length === 30);
     const listCalls = await graphRequests('GET', /\/sessions$/);
     assert.equal(listCalls.length, 1);
     assert.match(listCalls[0].query, /skiptoken/i);
@@ -52,7 +52,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
     const a = await api();
     await emulator.seed({ sessions: 12, promptsPerSession: 0 });
     await reloadSessions(a);
-    const untitled = a.copilot.store.state.sessions.filter((s) => s.displayName === null);
+    const untitled = a.copilot.engine.list.sessions.filter((s) => s.displayName === null);
     assert.ok(untitled.length > 0, 'the seed has sessions without a name');
     const node = a.tree.nodeFor(untitled[0].id);
     assert.equal(label(a.tree.getTreeItem(node)), 'Untitled session');
@@ -62,7 +62,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
     await emulator.seed({ sessions: 1, promptsPerSession: 3 });
     const a = await api();
     await reloadSessions(a);
-    const session = a.copilot.store.state.sessions[0];
+    const session = a.copilot.engine.list.sessions[0];
     await emulator.clearRequests();
     const node = a.tree.nodeFor(session.id);
     const loading = a.tree.getChildren(node);
@@ -90,7 +90,7 @@ describe('Sessions tree (in the extension host, against the emulator)', function
     assert.equal(item.command?.command, 'securityCopilot.retryTreeLoad');
 
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
-    await waitFor('the retried list', () => a.copilot.store.state.status === 'loaded');
+    await waitFor('the retried list', () => a.copilot.engine.list.status === 'loaded');
     assert.equal(a.tree.getChildren().length, 3);
   });
 
@@ -100,8 +100,8 @@ describe('Sessions tree (in the extension host, against the emulator)', function
     await emulator.clearRequests();
     await emulator.fault({ kind: 'status', status: 429, retryAfter: '0.3', count: 1, method: 'GET', path: '/sessions' });
     await reloadSessions(a);
-    assert.equal(a.copilot.store.state.status, 'loaded');
-    assert.equal(a.copilot.store.state.sessions.length, 2);
+    assert.equal(a.copilot.engine.list.status, 'loaded');
+    assert.equal(a.copilot.engine.list.sessions.length, 2);
     const calls = await graphRequests('GET', /\/sessions$/);
     assert.deepEqual(calls.map((c) => c.status), [429, 200]);
   });
@@ -151,7 +151,7 @@ describe('Sign-in edge cases (in the extension host)', function () {
     await emulator.clearRequests();
     await emulator.fault({ kind: 'unauthorized', count: 1, method: 'GET', path: '/sessions' });
     await reloadSessions(a);
-    assert.equal(a.copilot.store.state.status, 'loaded', String(a.copilot.store.state.error));
+    assert.equal(a.copilot.engine.list.status, 'loaded', String(a.copilot.engine.list.error));
     const calls = await graphRequests('GET', /\/sessions$/);
     assert.deepEqual(calls.map((c) => c.status), [401, 200]);
   });
@@ -163,9 +163,9 @@ describe('Sign-in edge cases (in the extension host)', function () {
     await emulator.clearRequests();
     await reloadSessions(a);
     assert.deepEqual(a.tree.getChildren(), []);
-    assert.equal((a.copilot.store.state.error as Error | undefined)?.name, 'SignedOutError');
+    assert.equal((a.copilot.engine.list.error as Error | undefined)?.name, 'SignedOutError');
     assert.equal((await emulator.requests()).length, 0);
     await signIn();
-    await waitFor('the list after signing in again', () => a.copilot.store.state.status === 'loaded');
+    await waitFor('the list after signing in again', () => a.copilot.engine.list.status === 'loaded');
   });
 });

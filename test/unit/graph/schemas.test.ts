@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import {
   type GraphMalformedResponseError,
+  type SkippedItem,
   SecurityCopilotClient,
   isSentinelDate,
 } from '../../../src/graph';
@@ -86,9 +87,17 @@ describe('graph/schemas (through the client)', () => {
     assert.match(err.message, /required field 'createdDateTime' is missing/);
     assert.equal(err.status, 200);
 
-    const list = clientFor({ value: [SESSION, { ...SESSION, id: undefined }] }).client.listSessionsPage(WS);
-    const err2 = await rejectsWith<GraphMalformedResponseError>(list, 'GraphMalformedResponseError');
-    assert.match(err2.message, /'value\[1\]\.id' is missing/);
+    // In a list, an item that does not fit is left out and reported; the rest of the page is kept.
+    const skipped: SkippedItem[] = [];
+    const page = await clientFor({ value: [SESSION, { ...SESSION, id: undefined }, { ...SESSION, id: 'odd', createdDateTime: '22/10/2025' }] })
+      .client.listSessionsPage(WS, { onSkipped: (s) => skipped.push(s) });
+    assert.deepEqual(page.items.map((s) => s.id), [SESSION.id]);
+    assert.equal(page.skipped?.length, 2);
+    assert.deepEqual(skipped.map((s) => [s.index, s.id]), [[1, undefined], [2, 'odd']]);
+    assert.match(skipped[0].reason, /required field 'id' is missing/);
+    assert.match(skipped[1].reason, /createdDateTime/);
+    // A body that is not a collection at all is still an error.
+    await rejectsWith<GraphMalformedResponseError>(clientFor({ value: 'nope' }).client.listSessionsPage(WS), 'GraphMalformedResponseError');
 
     const { state: _s, ...noState } = EVAL_RUNNING;
     const err3 = await rejectsWith<Error>(clientFor(noState).client.getEvaluation(WS, S, P, E), 'GraphMalformedResponseError');

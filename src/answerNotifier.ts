@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { firstLine } from './core/time';
+import { Disposable } from './lifecycle';
+import type { SessionPanels } from './panels/sessionPanel';
+import type { Copilot } from './service';
+import { sessionLabel } from './shared/protocol';
+
+/**
+ * Following goes on when the panel closes. When an answer arrives and nobody sees it — no visible panel of the
+ * session (the tree does not count) and no chat turn, tool or promptbook waiting for it — a notification says
+ * it is ready, with Open.
+ */
+export class AnswerNotifier extends Disposable {
+  constructor(copilot: Copilot, panels: SessionPanels) {
+    super();
+    this.register(
+      copilot.engine.onDidFinish((e) => {
+        if (e.awaited || panels.isVisible(e.sessionId)) return;
+        const session = sessionLabel(copilot.engine.session(e.sessionId)?.displayName);
+        const question = firstLine(e.prompt.content, 60) || 'your prompt';
+        const what = e.outcome.kind === 'success' ? 'answered' : 'finished without an answer to';
+        void vscode.window
+          .showInformationMessage(`Security Copilot ${what} "${question}" in "${session}".`, 'Open')
+          .then((choice) => {
+            if (choice === 'Open') void vscode.commands.executeCommand('securityCopilot.openSession', e.sessionId);
+          });
+      }),
+    );
+  }
+}

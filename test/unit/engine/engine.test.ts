@@ -1,0 +1,109 @@
+import * as assert from 'node:assert/strict';
+import { posts, rig, until, type Rig } from './helpers';
+
+const PROMPTS = /\/prompts$/;
+const EVALUATIONS = /\/evaluations$/;
+
+describe('engine: ask exactly once', function () {
+  let r: Rig;
+  let sessionId: string;
+  beforeEach(async () => {
+    r = await rig();
+    r.emulator.configure({ evaluation: { createdMs: 50, runningMs: 200 } });
+    sessionId = (await r.engine.createSession('Exactly once')).id;
+    r.emulator.clearRequests();
+  });
+  afterEach(() => r.close());
+
+  it('asks: one prompt, one evaluation, followed to the answer', async () => {
+    r.emulator.addAnswerRule({ match: 'who', content: 'j.doe' });
+    const result = await r.engine.ask(sessionId, 'who signed in?');
+    assert.equal(result.outcome.kind, 'success');
+    assert.equal(result.outcome.content, 'j.doe');
+    assert.equal(posts(r.emulator, PROMPTS), 1);
+    assert.equal(posts(r.emulator, EVALUATIONS), 1);
+    assert.equal(r.engine.activeFollowers, 0);
+  });
+
+  it('a repeated send while the first is in flight is the same create', async () => {
+    r.emulator.addFault({ kind: 'delay', delayMs: 200, method: 'POST', path: '/prompts' });
+    const [a, b] = await Promise.all([r.engine.submit(sessionId, 'twice?'), r.engine.submit(sessionId, 'twice?')]);
+    assert.equal(a.promptId, b.promptId);
+    await until('the answer', () => r.engine.prompt(sessionId, a.promptId)?.run.kind === 'idle' && r.engine.prompt(sessionId, a.promptId)?.evaluations?.length);
+    assert.equal(posts(r.emulator, PROMPTS), 1);
+    assert.equal(posts(r.emulator, EVALUATIONS), 1);
+  });
+
+  it('re-run pressed twice at once starts one evaluation', async () => {
+    const { promptId } = await r.engine.ask(sessionId, 'rerun me');
+    r.emulator.clearRequests();
+    r.emulator.addFault({ kind: 'delay', delayMs: 150, method: 'POST', path: '/evaluations' });
+    await Promise.all([r.engine.rerun(sessionId, promptId), r.engine.rerun(sessionId, promptId), r.engine.rerun(sessionId, promptId)]);
+    await r.engine.waitForAnswer(sessionId, promptId);
+    assert.equal(posts(r.emulator, EVALUATIONS), 1);
+    assert.equal(r.engine.prompt(sessionId, promptId)?.evaluations?.length, 2);
+  });
+
+  it('a lost evaluation response (503 after the work was done) is found by a re-read, never POSTed again', async () => {
+    r.emulator.addFault({ kind: 'status', status: 503, afterProcessing: true, method: 'POST', path: '/evaluations' });
+    const result = await r.engine.ask(sessionId, 'lost answer');
+    assert.equal(result.outcome.kind, 'success');
+    assert.equal(posts(r.emulator, EVALUATIONS), 1);
+    assert.equal(r.engine.prompt(sessionId, result.promptId)?.evaluations?.length, 1);
+    assert.ok(r.logs.some((l) => /found evaluation/.test(l)));
+  });
+
+  it('a lost prompt response (connection dropped after the work was done) is matched by content', async () => {
+    r.emulator.addFault({ kind: 'drop', afterProcessing: true, method: 'POST', path: '/prompts' });
+    const result = await r.engine.ask(sessionId, 'dropped prompt');
+    assert.equal(result.outcome.kind, 'success');
+    assert.equal(posts(r.emulator, PROMPTS), 1);
+    assert.equal(posts(r.emulator, EVALUATIONS), 1);
+  });
+
+  it('a 503 before the work was done: the re-read finds nothing and says so; Retry then runs it once', async () => {
+    r.emulator.addFault({ kind: 'status', status: 503, method: 'POST', path: '/evaluations' });
+    const ref = await r.engine.submit(sessionId, 'not started');
+    const failed = await until('the failed start', () => {
+      const run = r.engine.prompt(sessionId, ref.promptId)?.run;
+      return run?.kind === 'failed' ? run : undefined;
+    });
+    assert.match(failed.message, /did not start/);
+    assert.equal(posts(r.emulator, EVALUATIONS), 1);
+    await r.engine.retry(sessionId, ref.promptId);
+    await r.engine.waitForAnswer(sessionId, ref.promptId);
+    assert.equal(posts(r.emulator, EVALUATIONS), 2, 'one failed POST, one after the re-read showed nothing');
+  });
+
+  it('a prompt whose evaluations cannot be listed shows that, and Retry finds its answer without a POST', async () => {
+    const { promptId } = await r.engine.ask(sessionId, 'has an answer');
+    r.engine.refreshAll();
+    r.emulator.clearRequests();
+    r.emulator.addFault({ kind: 'status', status: 500, count: 1, method: 'GET', path: '/evaluations' });
+    await r.engine.loadSession(sessionId, { evaluations: true });
+    const entry = r.engine.prompt(sessionId, promptId);
+    assert.match(entry?.evaluationsError ?? '', /Could not load the answers/);
+    assert.equal(entry?.evaluations, null);
+    await r.engine.rerun(sessionId, promptId); // unknown answers: a re-run re-reads first
+    assert.equal(posts(r.emulator, EVALUATIONS), 0);
+    assert.equal(r.engine.prompt(sessionId, promptId)?.evaluations?.length, 1);
+  });
+});
+
+describe('engine: failed sends', function () {
+  let r: Rig;
+  let sessionId: string;
+  beforeEach(async () => {
+    r = await rig();
+    sessionId = (await r.engine.createSession('Failed sends')).id;
+    r.emulator.clearRequests();
+  });
+  afterEach(() => r.close());
+
+  it('a 503 on the prompt POST: re-read, nothing was created, say so; one POST', async () => {
+    r.emulator.addFault({ kind: 'status', status: 503, method: 'POST', path: '/prompts' });
+    await assert.rejects(r.engine.submit(sessionId, 'will this be created twice?'), /did not create the prompt/);
+    assert.equal(posts(r.emulator, PROMPTS), 1);
+    assert.equal(r.engine.detail(sessionId)?.sending?.phase, 'failed');
+  });
+});
