@@ -10,6 +10,7 @@ export interface ChosenAnswer {
   previewState: string;
   createdMs?: number;
   runningMs?: number;
+  phases?: { state: string; ms: number }[];
 }
 
 /** Ordered answer rules. The first rule (in the order added) whose `match` occurs in the prompt wins. */
@@ -39,6 +40,7 @@ export class AnswerBook {
     const chosen: ChosenAnswer = { content, type, previewState: rule.previewState ?? 'ga' };
     if (rule.createdMs !== undefined) chosen.createdMs = rule.createdMs;
     if (rule.runningMs !== undefined) chosen.runningMs = rule.runningMs;
+    if (rule.phases !== undefined) chosen.phases = rule.phases.map((p) => ({ ...p }));
     return chosen;
   }
 }

@@ -2,7 +2,7 @@
 // substring; specs are consulted in the order added. Control-API requests (/_emulator/...) never see faults.
 import { type FaultSpec } from './types';
 
-const KINDS = new Set(['status', 'delay', 'malformed', 'drop', 'unauthorized']);
+const KINDS = new Set(['status', 'delay', 'malformed', 'drop', 'unauthorized', 'oddItem']);
 
 interface ActiveFault {
   spec: FaultSpec;

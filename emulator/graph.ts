@@ -13,8 +13,8 @@
 //   (the session docs say it changes "when displayName changes").
 import { type AuthContext, authorize } from './auth';
 import { type AnswerBook } from './answers';
-import { badRequest, GraphHttpError, methodNotAllowed, notFound } from './errors';
-import { EVALUATION_PROPERTIES, evaluationView } from './lifecycle';
+import { badRequest, codeForStatus, GraphHttpError, methodNotAllowed, notFound } from './errors';
+import { EVALUATION_PROPERTIES, evaluationView, isRunning } from './lifecycle';
 import {
   applySelect,
   checkSelect,
@@ -26,7 +26,7 @@ import {
   type QueryOptions,
 } from './odata';
 import { PLUGINS, type PluginRecord, type Store } from './state';
-import { type EvaluationRecord, type PromptRecord, type SessionRecord } from './types';
+import { type CancelMode, type EvaluationRecord, type FractionDigits, type PromptRecord, type SessionRecord } from './types';
 import { isRecord, newGuid, type TimestampSource } from './util';
 
 export interface GraphRequest {
@@ -53,6 +53,9 @@ export interface GraphConfig {
   pageSize: number;
   createdMs: number;
   runningMs: number;
+  cancel: CancelMode;
+  cancelRefuseStatus: number;
+  fractionDigits: FractionDigits;
 }
 
 const NS = 'microsoft.graph.security.securityCopilot';
@@ -180,11 +183,12 @@ export class GraphApi {
         return m === 'GET' ? this.listEvaluations(req, ws, session, prompt) : this.createEvaluation(req, ws, session, prompt);
       }
       case 'workspaces/{id}/sessions/{id}/prompts/{id}/evaluations/{id}': {
-        allow('GET');
+        allow('GET', 'PATCH');
         const ws = this.workspace(rest[1]);
         const session = this.session(rest[3]);
         const prompt = this.prompt(session, rest[5]);
-        return this.getEvaluation(req, ws, session, prompt, this.evaluation(prompt, rest[7]));
+        const evaluation = this.evaluation(prompt, rest[7]);
+        return m === 'GET' ? this.getEvaluation(req, ws, session, prompt, evaluation) : this.cancelEvaluation(req, ws, session, prompt, evaluation);
       }
       default: {
         // Name the first segment that does not fit the resource tree, like Graph's message does.
@@ -223,17 +227,22 @@ export class GraphApi {
 
   // ---- shapes --------------------------------------------------------------------------------------------------
 
+  /** A timestamp as sent, with the configured number of fractional digits (see FractionDigits). */
+  private time(ts: string): string {
+    return shapeFraction(ts, this.config().fractionDigits);
+  }
+
   private sessionJson(s: SessionRecord): Record<string, unknown> {
     // Property order as in the docs' create-session response.
-    return { id: s.id, createdDateTime: s.createdDateTime, lastModifiedDateTime: s.lastModifiedDateTime, displayName: s.displayName };
+    return { id: s.id, createdDateTime: this.time(s.createdDateTime), lastModifiedDateTime: this.time(s.lastModifiedDateTime), displayName: s.displayName };
   }
 
   private promptJson(p: PromptRecord): Record<string, unknown> {
     return {
       id: p.id,
       type: p.type,
-      createdDateTime: p.createdDateTime,
-      lastModifiedDateTime: p.lastModifiedDateTime,
+      createdDateTime: this.time(p.createdDateTime),
+      lastModifiedDateTime: this.time(p.lastModifiedDateTime),
       skillName: null,
       content: p.content,
       inputs: { keyValuePairs: [] },
@@ -242,7 +251,14 @@ export class GraphApi {
   }
 
   private evaluationJson(e: EvaluationRecord): Record<string, unknown> {
-    return { ...evaluationView(e, this.now()) };
+    const v = evaluationView(e, this.now());
+    return {
+      ...v,
+      createdDateTime: this.time(v.createdDateTime),
+      runStartDateTime: this.time(v.runStartDateTime),
+      completedDateTime: this.time(v.completedDateTime),
+      lastModifiedDateTime: this.time(v.lastModifiedDateTime),
+    };
   }
 
   private workspaceJson(): Record<string, unknown> {
@@ -464,6 +480,27 @@ export class GraphApi {
     return this.entity(req, this.evaluationsPath(ws, s, p), this.evaluationJson(e), `${NS}.evaluation`, 200, 'state,result');
   }
 
+  /**
+   * `PATCH …/evaluations/{id}` with `{"isCancelled": true}`: the cancel operation of the docs repository's
+   * unpublished page. How it shows is configurable (CancelMode), including refusing it like a service without it.
+   */
+  private cancelEvaluation(req: GraphRequest, ws: string, s: SessionRecord, p: PromptRecord, e: EvaluationRecord): GraphResponse {
+    const cfg = this.config();
+    if (cfg.cancel === 'refuse') {
+      const status = cfg.cancelRefuseStatus;
+      throw new GraphHttpError(status, status === 405 ? 'Request_BadRequest' : codeForStatus(status), status === 405 ? 'The method is not allowed for this resource.' : 'Cancelling an evaluation is not supported.');
+    }
+    const body = this.objectBody(req, 'evaluation', true);
+    checkProperties(body, EVALUATION_PROPERTIES, 'evaluation');
+    if (body.isCancelled !== true) throw badRequest("Only {\"isCancelled\": true} can be set on an evaluation.", 'invalidRequest');
+    if (isRunning(e, this.now())) {
+      e.cancelledAtMs = this.now();
+      e.cancelMode = cfg.cancel;
+      this.store.changed();
+    }
+    return this.entity(req, this.evaluationsPath(ws, s, p), this.evaluationJson(e), `${NS}.evaluation`, 200, 'state,result');
+  }
+
   private createEvaluation(req: GraphRequest, ws: string, s: SessionRecord, p: PromptRecord): GraphResponse {
     // The docs send `{}` ("No properties are required"); an empty body is accepted too.
     const body = this.objectBody(req, 'evaluation', false);
@@ -482,6 +519,7 @@ export class GraphApi {
       resultType: answer.type,
       previewState: answer.previewState,
     };
+    if (answer.phases) evaluation.phases = answer.phases;
     this.store.evaluations.set(evaluation.id, evaluation);
     // The docs' prompt examples show lastModifiedDateTime moving to just after the evaluation's creation time.
     p.lastModifiedDateTime = this.timestamps.next();
@@ -531,4 +569,16 @@ function evaluationPosition(e: EvaluationRecord): string {
 }
 function compareDesc(a: string, b: string): number {
   return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/**
+ * Shapes a 7-digit timestamp's fraction without changing the instant: `trimmed` and `mixed` drop trailing zeros
+ * (and the dot when nothing is left), as .NET does. In `mixed` mode new timestamps are also issued with 0–7
+ * significant digits (TimestampSource), so one response mixes lengths. The sentinel stays as it is.
+ */
+export function shapeFraction(ts: string, mode: FractionDigits): string {
+  const m = /^(.*T\d{2}:\d{2}:\d{2})\.(\d{7})Z$/.exec(ts);
+  if (!m || mode === 'full') return ts;
+  const digits = m[2].replace(/0+$/, '');
+  return `${m[1]}${digits ? `.${digits}` : ''}Z`;
 }

@@ -8,7 +8,10 @@
 import { type EvaluationRecord, type EvaluationResultType } from './types';
 import { formatTicks, hash32, NEVER, parseMs } from './util';
 
-export type EvaluationState = 'created' | 'running' | 'completed';
+// Scripted phases (AnswerRule.phases) replace created/running with any sequence of states (pending, deferred,
+// waitingForInput, or a state the docs don't list, to test tolerant clients). A cancel PATCH freezes the
+// evaluation at that moment: `cancelled` (and/or isCancelled, depending on the configured CancelMode).
+export type EvaluationState = string;
 
 export interface EvaluationView {
   id: string;
@@ -34,28 +37,46 @@ export const EVALUATION_PROPERTIES = [
   'result',
 ] as const;
 
-export function evaluationState(e: EvaluationRecord, nowMs: number): EvaluationState {
-  const elapsed = nowMs - parseMs(e.createdDateTime);
-  if (elapsed < e.createdMs) return 'created';
-  if (elapsed < e.createdMs + e.runningMs) return 'running';
-  return 'completed';
+/** The phases an evaluation goes through before it completes. */
+function phasesOf(e: EvaluationRecord): { state: string; ms: number }[] {
+  return e.phases ?? [
+    { state: 'created', ms: e.createdMs },
+    { state: 'running', ms: e.runningMs },
+  ];
 }
 
-/** The transition times, with stable sub-millisecond digits derived from the evaluation id. */
-function transitionTimes(e: EvaluationRecord): { runStart: string; completed: string } {
-  const created = parseMs(e.createdDateTime);
-  // Keep the created time's own sub-millisecond digits out of the arithmetic; derive fresh ones per transition.
-  const runStartMs = created + e.createdMs;
-  const completedMs = runStartMs + e.runningMs;
-  return {
-    runStart: formatTicks(runStartMs, hash32(`${e.id}:run`) % 10000),
-    completed: formatTicks(completedMs, hash32(`${e.id}:done`) % 10000),
-  };
+/** State from the scripted phases at `nowMs` (ignoring cancellation). */
+function naturalState(e: EvaluationRecord, nowMs: number): { state: string; runStartMs?: number; completedMs?: number } {
+  let t = parseMs(e.createdDateTime);
+  let runStartMs: number | undefined;
+  for (const phase of phasesOf(e)) {
+    if (phase.state === 'running' && runStartMs === undefined) runStartMs = t;
+    if (nowMs < t + phase.ms) return { state: phase.state, runStartMs: nowMs >= (runStartMs ?? Infinity) ? runStartMs : undefined };
+    t += phase.ms;
+  }
+  return { state: 'completed', runStartMs: runStartMs ?? t, completedMs: t };
+}
+
+export function evaluationState(e: EvaluationRecord, nowMs: number): EvaluationState {
+  if (e.cancelledAtMs !== undefined && nowMs >= e.cancelledAtMs && e.cancelMode !== 'flag') return 'cancelled';
+  return naturalState(e, e.cancelledAtMs !== undefined && e.cancelMode === 'flag' ? Math.min(nowMs, e.cancelledAtMs) : nowMs).state;
+}
+
+/** Whether a cancel can still take effect (the evaluation has not completed). */
+export function isRunning(e: EvaluationRecord, nowMs: number): boolean {
+  return e.cancelledAtMs === undefined && naturalState(e, nowMs).state !== 'completed';
+}
+
+/** A timestamp with stable sub-millisecond digits derived from the evaluation id. */
+function stamp(e: EvaluationRecord, ms: number, what: string): string {
+  return formatTicks(ms, hash32(`${e.id}:${what}`) % 10000);
 }
 
 export function evaluationView(e: EvaluationRecord, nowMs: number): EvaluationView {
+  const cancelled = e.cancelledAtMs !== undefined && nowMs >= e.cancelledAtMs;
+  const at = cancelled ? Math.min(nowMs, e.cancelledAtMs!) : nowMs;
+  const natural = naturalState(e, at);
   const state = evaluationState(e, nowMs);
-  const times = transitionTimes(e);
   const view: EvaluationView = {
     id: e.id,
     createdDateTime: e.createdDateTime,
@@ -64,18 +85,21 @@ export function evaluationView(e: EvaluationRecord, nowMs: number): EvaluationVi
     lastModifiedDateTime: e.createdDateTime,
     state,
     executionCount: 0,
-    isCancelled: false,
+    isCancelled: cancelled && e.cancelMode !== 'state',
     result: null,
   };
-  if (state === 'running' || state === 'completed') {
-    view.runStartDateTime = maxTime(times.runStart, e.createdDateTime);
+  if (natural.runStartMs !== undefined) {
+    view.runStartDateTime = maxTime(stamp(e, natural.runStartMs, 'run'), e.createdDateTime);
     view.lastModifiedDateTime = view.runStartDateTime;
     view.result = { content: null, type: 'unknown', previewState: 'ga' };
   }
-  if (state === 'completed') {
-    view.completedDateTime = maxTime(times.completed, view.runStartDateTime);
+  if (natural.completedMs !== undefined) {
+    view.completedDateTime = maxTime(stamp(e, natural.completedMs, 'done'), view.runStartDateTime);
     view.lastModifiedDateTime = view.completedDateTime;
     view.result = { content: e.answer, type: e.resultType, previewState: e.previewState };
+  } else if (cancelled) {
+    view.completedDateTime = maxTime(stamp(e, e.cancelledAtMs!, 'cancel'), e.createdDateTime);
+    view.lastModifiedDateTime = view.completedDateTime;
   }
   return view;
 }
@@ -87,5 +111,5 @@ function maxTime(a: string, b: string): string {
 
 /** Epoch ms at which the evaluation completes (used by tests and by seeding). */
 export function completionMs(e: EvaluationRecord): number {
-  return parseMs(e.createdDateTime) + e.createdMs + e.runningMs;
+  return parseMs(e.createdDateTime) + phasesOf(e).reduce((sum, p) => sum + p.ms, 0);
 }

@@ -54,10 +54,13 @@ export class EmulatorServer implements Emulator {
       pageSize: positiveInt(options.pageSize, DEFAULTS.pageSize),
       createdMs: nonNegative(options.evaluation?.createdMs, DEFAULTS.createdMs),
       runningMs: nonNegative(options.evaluation?.runningMs, DEFAULTS.runningMs),
+      cancel: 'both',
+      cancelRefuseStatus: 405,
+      fractionDigits: 'full',
     };
     this.config = { ...this.baseConfig };
     this.store = new Store(options.stateFile);
-    this.api = new GraphApi(this.store, this.answers, () => this.config, this.now, new TimestampSource(this.now));
+    this.api = new GraphApi(this.store, this.answers, () => this.config, this.now, new TimestampSource(this.now, () => this.config.fractionDigits === 'mixed'));
     const logTo = options.log ?? ((line: string) => console.log(line));
     this.log = options.quiet === false || (options.quiet === undefined && options.log) ? logTo : undefined;
     this.server = http.createServer((req, res) => {
@@ -140,6 +143,9 @@ export class EmulatorServer implements Emulator {
     if (c.pageSize !== undefined) this.config.pageSize = positiveInt(c.pageSize, this.config.pageSize);
     if (c.evaluation?.createdMs !== undefined) this.config.createdMs = nonNegative(c.evaluation.createdMs, this.config.createdMs);
     if (c.evaluation?.runningMs !== undefined) this.config.runningMs = nonNegative(c.evaluation.runningMs, this.config.runningMs);
+    if (c.cancel !== undefined) this.config.cancel = c.cancel;
+    if (c.cancelRefuseStatus !== undefined) this.config.cancelRefuseStatus = c.cancelRefuseStatus;
+    if (c.fractionDigits !== undefined) this.config.fractionDigits = c.fractionDigits;
   }
   /** Empty state and the configuration the emulator was started with; no faults, rules or recorded requests. */
   reset(): void {
@@ -269,6 +275,12 @@ export class EmulatorServer implements Emulator {
       return;
     }
     const headers = { ...common, ...(response.headers ?? {}) };
+    if (fault?.kind === 'oddItem' && isRecord(response.body) && Array.isArray(response.body.value) && isRecord(response.body.value[0])) {
+      const first = { ...response.body.value[0] };
+      if ('createdDateTime' in first) first.createdDateTime = '22/10/2025 20:12';
+      if ('state' in first) first.state = 'somethingNew';
+      response = { ...response, body: { ...response.body, value: [first, ...response.body.value.slice(1)] } };
+    }
     if (fault?.kind === 'malformed') {
       // A 200 whose JSON body is cut off halfway. The request itself was processed; even an error response is
       // garbled this way, so the fault always shows up as malformed JSON.
@@ -360,7 +372,13 @@ export class EmulatorServer implements Emulator {
           this.clearRequests();
           return ok();
         case 'GET /config':
-          return ok({ pageSize: this.config.pageSize, evaluation: { createdMs: this.config.createdMs, runningMs: this.config.runningMs } });
+          return ok({
+            pageSize: this.config.pageSize,
+            evaluation: { createdMs: this.config.createdMs, runningMs: this.config.runningMs },
+            cancel: this.config.cancel,
+            cancelRefuseStatus: this.config.cancelRefuseStatus,
+            fractionDigits: this.config.fractionDigits,
+          });
         case 'POST /config': {
           const c = body.parsed ?? {};
           const problem = checkConfig(c);
@@ -479,6 +497,14 @@ export function checkAnswerRule(value: unknown): string | undefined {
   }
   if (value.once !== undefined && typeof value.once !== 'boolean') return 'once must be a boolean';
   if (value.previewState !== undefined && typeof value.previewState !== 'string') return 'previewState must be a string';
+  if (value.phases !== undefined) {
+    if (!Array.isArray(value.phases)) return 'phases must be an array of { state, ms }';
+    for (const p of value.phases as unknown[]) {
+      if (!isRecord(p) || typeof p.state !== 'string' || p.state === '' || typeof p.ms !== 'number' || !Number.isFinite(p.ms) || p.ms < 0) {
+        return 'each phase needs a non-empty state and ms >= 0';
+      }
+    }
+  }
   return undefined;
 }
 
@@ -494,5 +520,10 @@ function checkConfig(value: unknown): string | undefined {
       if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) return `evaluation.${k} must be a non-negative number`;
     }
   }
+  if (value.cancel !== undefined && !['both', 'state', 'flag', 'refuse'].includes(String(value.cancel))) return 'cancel must be both, state, flag or refuse';
+  if (value.cancelRefuseStatus !== undefined && (typeof value.cancelRefuseStatus !== 'number' || value.cancelRefuseStatus < 400 || value.cancelRefuseStatus > 599)) {
+    return 'cancelRefuseStatus must be an HTTP error status';
+  }
+  if (value.fractionDigits !== undefined && !['full', 'trimmed', 'mixed'].includes(String(value.fractionDigits))) return 'fractionDigits must be full, trimmed or mixed';
   return undefined;
 }

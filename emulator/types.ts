@@ -50,12 +50,42 @@ export interface EmulatorOptions {
   now?: () => number;
 }
 
+/**
+ * How the service answers `PATCH …/evaluations/{id}` with `{"isCancelled": true}` (documented only in the docs
+ * repository, not on the published pages, so either behaviour is possible):
+ * - `both` (default): state becomes `cancelled` and `isCancelled` true;
+ * - `state`: state `cancelled`, `isCancelled` stays false;
+ * - `flag`: `isCancelled` true while the state stays where it was;
+ * - `refuse`: the request fails with `cancelRefuseStatus` (default 405), as a service without the operation would.
+ */
+export type CancelMode = 'both' | 'state' | 'flag' | 'refuse';
+
+/**
+ * Fractional seconds of the timestamps sent: `full` (7 digits, .NET ticks), `trimmed` (trailing zeros dropped, as
+ * .NET's round-trip format does: 0–7 digits), `mixed` (a stable 0–7 digits per timestamp, so one response mixes
+ * lengths like the docs' examples do).
+ */
+export type FractionDigits = 'full' | 'trimmed' | 'mixed';
+
 export interface ConfigureSpec {
   evaluation?: EvaluationTiming;
   pageSize?: number;
+  cancel?: CancelMode;
+  cancelRefuseStatus?: number;
+  fractionDigits?: FractionDigits;
 }
 
-export type FaultKind = 'status' | 'delay' | 'malformed' | 'drop' | 'unauthorized';
+/** One scripted step of an evaluation's life (any state string, including ones the docs do not list). */
+export interface EvaluationPhase {
+  state: string;
+  ms: number;
+}
+
+/**
+ * `oddItem`: the request is served, but the first item of the list in the response gets a value in a shape the
+ * docs do not describe (a date in another format and a state no enum lists), to test tolerant readers.
+ */
+export type FaultKind = 'status' | 'delay' | 'malformed' | 'drop' | 'unauthorized' | 'oddItem';
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -77,6 +107,11 @@ export interface AnswerRule {
   once?: boolean;
   /** Extra: `result.previewState` of the completed evaluation (default 'ga'). */
   previewState?: string;
+  /**
+   * Extra: the states the evaluation goes through before it completes, replacing created/running (e.g.
+   * `[{state:'pending', ms:3000}, {state:'running', ms:1000}]`). A `running` phase sets runStartDateTime.
+   */
+  phases?: EvaluationPhase[];
 }
 
 export interface RecordedRequest {
@@ -131,6 +166,11 @@ export interface EvaluationRecord {
   answer: string;
   resultType: EvaluationResultType;
   previewState: string;
+  /** Scripted phases before completion (instead of createdMs/runningMs). */
+  phases?: EvaluationPhase[];
+  /** When a cancel PATCH was accepted (epoch ms) and how it shows. */
+  cancelledAtMs?: number;
+  cancelMode?: Exclude<CancelMode, 'refuse'>;
 }
 
 export interface StateSnapshot {

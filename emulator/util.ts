@@ -60,11 +60,27 @@ export const NEVER = '0001-01-01T00:00:00Z';
 export class TimestampSource {
   private lastMs = 0;
   private lastSub = -1;
-  constructor(private readonly now: () => number) {}
+  /** With `mixed`, each new timestamp is rounded down to 0–7 fractional digits (when that keeps the order). */
+  constructor(
+    private readonly now: () => number,
+    private readonly mixed: () => boolean = () => false,
+  ) {}
 
   next(): string {
-    const ms = this.now();
-    const sub = Math.floor(Math.random() * 9000);
+    let ms = this.now();
+    let sub = Math.floor(Math.random() * 9000);
+    if (this.mixed()) {
+      // Round down to k fractional digits: 7 digits = 1e7 ticks per second.
+      const k = Math.floor(Math.random() * 8);
+      const step = 10 ** (7 - k);
+      const ticks = Math.floor((ms * 10_000 + sub) / step) * step;
+      const roundedMs = Math.floor(ticks / 10_000);
+      const roundedSub = ticks - roundedMs * 10_000;
+      if (roundedMs > this.lastMs || (roundedMs === this.lastMs && roundedSub > this.lastSub)) {
+        ms = roundedMs;
+        sub = roundedSub;
+      }
+    }
     if (ms > this.lastMs || (ms === this.lastMs && sub > this.lastSub)) {
       this.lastMs = ms;
       this.lastSub = sub;

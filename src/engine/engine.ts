@@ -107,6 +107,8 @@ interface MutablePrompt {
   startFailed?: boolean;
   /** Callers of ask/waitForAnswer waiting right now. */
   waiting: number;
+  /** The evaluation whose end was last announced (so it is announced once). */
+  finishedEvaluation?: string;
 }
 
 interface MutableDetail {
@@ -550,6 +552,7 @@ export class CopilotEngine {
       this.firePrompt(p);
       const latest = p.evaluations?.at(-1);
       if (latest && !finalOutcome(latest) && p.run.kind !== 'stopped' && !this.signInRequired) this.follow(p, latest);
+      else if (latest && finalOutcome(latest) && p.run.kind === 'following') this.finish(p, latest);
       return true;
     } catch (e) {
       if (!current() || epoch !== this.epoch) return false;
@@ -859,7 +862,8 @@ export class CopilotEngine {
         if (p.run.kind === 'following' && p.run.note !== note) this.setRun(p, { kind: 'following', evaluationId: evaluation.id, note });
         let delay: number;
         if (note) {
-          politeDelay = evaluation.state === state ? Math.min(this.o.politeMaxMs, politeDelay * 1.5) : 2000;
+          // A new state gets a prompt look; a state that lasts is read less and less often.
+          politeDelay = evaluation.state === state ? Math.min(this.o.politeMaxMs, politeDelay * 1.5) : Math.min(2000, this.o.politeMaxMs);
           delay = politeDelay;
         } else {
           delay = this.o.firstReadsMs[reads] ?? this.o.intervalMs;
@@ -890,6 +894,15 @@ export class CopilotEngine {
   private finish(p: MutablePrompt, evaluation: Evaluation): void {
     const outcome = finalOutcome(evaluation);
     if (!outcome) return;
+    // Whoever saw the end first (the follower, a cancel's answer, a list), the prompt's follower stops now.
+    for (const [key, f] of this.followers) {
+      if (idKey(f.ref.sessionId) === idKey(p.sessionId) && idKey(f.ref.promptId) === idKey(p.prompt.id)) {
+        f.controller.abort();
+        this.followers.delete(key);
+      }
+    }
+    if (p.run.kind === 'idle' && p.finishedEvaluation === idKey(evaluation.id)) return;
+    p.finishedEvaluation = idKey(evaluation.id);
     this.setRun(p, { kind: 'idle' });
     if (outcome.kind !== 'success') this.host.log.warn(`Evaluation ${evaluation.id}: ${outcome.kind} — ${outcome.message}`);
     this.finished.fire({ sessionId: p.sessionId, promptId: p.prompt.id, prompt: p.prompt, outcome, awaited: p.waiting > 0 });

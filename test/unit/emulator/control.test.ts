@@ -62,8 +62,18 @@ describe('emulator: control API over HTTP', () => {
     await createSession(ctx.emu, 'b');
     const list = await call(ctx.emu, ws('/sessions'));
     assert.equal((list.json.value as Row[]).length, 1);
-    assert.deepEqual((await control('GET', '/config')).json, { pageSize: 1, evaluation: { createdMs: 0, runningMs: 0 } });
+    assert.deepEqual((await control('GET', '/config')).json, {
+      pageSize: 1,
+      evaluation: { createdMs: 0, runningMs: 0 },
+      cancel: 'both',
+      cancelRefuseStatus: 405,
+      fractionDigits: 'full',
+    });
     assert.equal((await control('POST', '/config', { pageSize: 0 })).status, 400);
+    assert.equal((await control('POST', '/config', { cancel: 'maybe' })).status, 400);
+    assert.equal((await control('POST', '/config', { fractionDigits: 3 })).status, 400);
+    assert.equal((await control('POST', '/config', { cancel: 'refuse', cancelRefuseStatus: 501, fractionDigits: 'mixed' })).status, 200);
+    assert.equal(((await control('GET', '/config')).json as { cancelRefuseStatus: number }).cancelRefuseStatus, 501);
   });
 
   it('seeds and resets', async () => {
