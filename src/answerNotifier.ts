@@ -16,6 +16,7 @@ export class AnswerNotifier extends Disposable {
     this.register(
       copilot.engine.onDidFinish((e) => {
         if (e.awaited || panels.isVisible(e.sessionId)) return;
+        copilot.log.info(`The answer to prompt ${e.promptId} arrived with no panel of its session visible: notifying.`);
         const session = sessionLabel(copilot.engine.session(e.sessionId)?.displayName);
         const question = firstLine(e.prompt.content, 60) || 'your prompt';
         const what = e.outcome.kind === 'success' ? 'answered' : 'finished without an answer to';

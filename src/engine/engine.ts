@@ -905,6 +905,7 @@ export class CopilotEngine {
     p.finishedEvaluation = idKey(evaluation.id);
     this.setRun(p, { kind: 'idle' });
     if (outcome.kind !== 'success') this.host.log.warn(`Evaluation ${evaluation.id}: ${outcome.kind} — ${outcome.message}`);
+    else this.host.log.info(`Evaluation ${evaluation.id} of prompt ${p.prompt.id} completed.`);
     this.finished.fire({ sessionId: p.sessionId, promptId: p.prompt.id, prompt: p.prompt, outcome, awaited: p.waiting > 0 });
   }
 
@@ -1068,6 +1069,7 @@ export class CopilotEngine {
   /** Forgets everything and stops every follower (sign-out, account or workspace switch). */
   reset(): void {
     this.epoch++;
+    this.host.log.info(`Forgot every session and stopped ${this.followers.size} follower(s) (account or workspace changed).`);
     for (const f of this.followers.values()) f.controller.abort();
     this.followers.clear();
     this.sends.clear();
