@@ -217,7 +217,7 @@ export class EmulatorServer implements Emulator {
     const common = { 'request-id': requestId, 'client-request-id': clientRequestId };
     let fault = this.faults.take(method, `${pathname}${rawQuery ? `?${rawQuery}` : ''}`) ?? this.faults.take(method, `${safeDecode(pathname)}?${record.query}`);
     if (fault) record.fault = fault.kind;
-    if (fault?.kind === 'delay') {
+    if (fault?.kind === 'delay' && !fault.afterProcessing) {
       await sleep(fault.delayMs ?? 0);
       fault = undefined; // then served normally
     }
@@ -273,6 +273,10 @@ export class EmulatorServer implements Emulator {
       finish(0);
       req.socket.destroy();
       return;
+    }
+    if (fault?.kind === 'delay' && fault.afterProcessing) {
+      // The answer was computed now but arrives late: what it says may be stale by the time it lands.
+      await sleep(fault.delayMs ?? 0);
     }
     const headers = { ...common, ...(response.headers ?? {}) };
     if (fault?.kind === 'oddItem' && isRecord(response.body) && Array.isArray(response.body.value) && isRecord(response.body.value[0])) {

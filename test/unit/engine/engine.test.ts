@@ -107,3 +107,25 @@ describe('engine: failed sends', function () {
     assert.equal(r.engine.detail(sessionId)?.sending?.phase, 'failed');
   });
 });
+
+describe('engine: creating sessions', function () {
+  let r: Rig;
+  beforeEach(async () => {
+    r = await rig();
+  });
+  afterEach(() => r.close());
+
+  it('a lost create response is looked up, not POSTed again; the same name at once is one create', async () => {
+    r.emulator.addFault({ kind: 'drop', afterProcessing: true, method: 'POST', path: '/sessions' });
+    const [a, b] = await Promise.all([r.engine.createSession('Lost create'), r.engine.createSession('Lost create')]);
+    assert.equal(a.id, b.id);
+    assert.equal(posts(r.emulator, /\/sessions$/), 1);
+    assert.equal(r.engine.list.sessions[0]?.id, a.id);
+  });
+
+  it('a create that failed before the work was done is reported (nothing to find)', async () => {
+    r.emulator.addFault({ kind: 'status', status: 503, method: 'POST', path: '/sessions' });
+    await assert.rejects(r.engine.createSession('Not created'), /503/);
+    assert.equal(posts(r.emulator, /\/sessions$/), 1);
+  });
+});
