@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Workbench, allowAuthDialog, clickNotificationButton, openView, openWorkbench, screenshot, waitForNotification } from './harness';
+import { type Workbench, allowAuthDialog, clearNotifications, clickNotificationButton, openView, openWorkbench, screenshot, waitForNotification } from './harness';
 
 const ERROR_SETTING = 'securityCopilotTestAuth.signInError';
 const AADSTS65002 =
@@ -52,5 +52,24 @@ describe('Sign-in failure: AADSTS65002 gets advice and the setup guide', functio
     await clickNotificationButton(page, /AADSTS65002/, 'Open Setup Guide');
     await page.locator('.part.editor .tabs-container .tab', { hasText: 'README.md' }).waitFor({ timeout: 20_000 });
     await signIn.waitFor({ state: 'visible' }); // still signed out: nothing was pretended
+  });
+
+  it('a sign-in the user declines is not shown as an error', async () => {
+    const page = wb.page;
+    await clearNotifications(page);
+    setUserSetting(ERROR_SETTING, 'User did not consent to login.');
+    const view = await openView(page);
+    const signIn = view.getByRole('button', { name: 'Sign In' });
+    await signIn.click();
+    await allowAuthDialog(page);
+    // Barrier: a second sign-in that fails for real. Its toast proves the first one finished, and toasts show
+    // in order, so an error toast for the declined sign-in would be there by now.
+    setUserSetting(ERROR_SETTING, AADSTS65002);
+    await signIn.click();
+    await allowAuthDialog(page);
+    await waitForNotification(page, /AADSTS65002/, 20_000);
+    const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    assert.equal(toasts.filter((t) => /consent to login|did not consent/i.test(t)).length, 0, toasts.join('\n---\n'));
+    await signIn.waitFor({ state: 'visible' });
   });
 });
