@@ -9,25 +9,27 @@ export interface ExportOptions {
   untitled?: boolean;
 }
 
+/**
+ * Reads the session through the engine (so the tree and an open panel see the same fresh data) and turns it into
+ * Markdown. A prompt whose answers could not be read is exported with that note, not as unanswered.
+ */
 async function fetchAll(ctx: CommandContext, sessionId: string, token: vscode.CancellationToken, progress: vscode.Progress<{ message?: string }>) {
-  const abort = new AbortController();
-  const sub = token.onCancellationRequested(() => abort.abort());
-  try {
-    const { client, workspaceId } = ctx.copilot;
-    const signal = abort.signal;
-    const session = await client.getSession(workspaceId, sessionId, { signal });
-    ctx.copilot.engine.upsertSession(session);
-    const prompts = [];
-    for await (const p of client.listPrompts(workspaceId, sessionId, { signal })) prompts.push(p);
-    const exported: ExportedPrompt[] = [];
-    for (const [i, prompt] of prompts.entries()) {
-      progress.report({ message: `answers ${i + 1} of ${prompts.length}` });
-      exported.push({ prompt, evaluations: await client.listEvaluations(workspaceId, sessionId, prompt.id, { signal }) });
-    }
-    return { session, markdown: sessionToMarkdown(session, exported, workspaceId) };
-  } finally {
-    sub.dispose();
-  }
+  const engine = ctx.copilot.engine;
+  progress.report({ message: 'reading prompts and answers' });
+  await Promise.race([
+    engine.loadSession(sessionId, { evaluations: true, force: true }),
+    new Promise<never>((_resolve, reject) => token.onCancellationRequested(() => reject(new vscode.CancellationError()))),
+  ]);
+  const detail = engine.detail(sessionId);
+  if (!detail || detail.status === 'error') throw detail?.error ?? new Error('The session could not be read.');
+  const session = detail.session ?? engine.session(sessionId);
+  if (!session) throw new Error('The session could not be read.');
+  const exported: ExportedPrompt[] = detail.prompts.map((p) => ({
+    prompt: p.prompt,
+    evaluations: [...(p.evaluations ?? [])],
+    ...(p.evaluationsError ? { note: p.evaluationsError } : {}),
+  }));
+  return { session, markdown: sessionToMarkdown(session, exported, ctx.copilot.workspaceId) };
 }
 
 export const exportSession: CommandDefinition = {

@@ -1,10 +1,13 @@
 // Writes a session as Markdown (Export Session). No `vscode` import.
+import { compareInstants } from '../engine/time';
 import type { Evaluation, Prompt, Session } from '../graph';
 import { formatUtc } from './time';
 
 export interface ExportedPrompt {
   prompt: Prompt;
   evaluations: Evaluation[];
+  /** Why the answers could not be read (exported instead of "never evaluated"). */
+  note?: string;
 }
 
 function oneLine(text: string): string {
@@ -40,11 +43,12 @@ export function sessionToMarkdown(session: Session, prompts: ExportedPrompt[], w
     `| Prompts | ${prompts.length} |`,
     '',
   ];
-  const ordered = [...prompts].sort((a, b) => a.prompt.createdDateTime.localeCompare(b.prompt.createdDateTime));
-  ordered.forEach(({ prompt, evaluations }, i) => {
+  const ordered = [...prompts].sort((a, b) => compareInstants(a.prompt.createdDateTime, b.prompt.createdDateTime));
+  ordered.forEach(({ prompt, evaluations, note }, i) => {
     out.push(`## Prompt ${i + 1}`, '', `*Asked ${formatUtc(prompt.createdDateTime)} · prompt \`${prompt.id}\`*`, '', quote(prompt.content ?? ''), '');
-    const evs = [...evaluations].sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
-    if (evs.length === 0) out.push('*No answer: this prompt was never evaluated.*', '');
+    const evs = [...evaluations].sort((a, b) => compareInstants(a.createdDateTime, b.createdDateTime));
+    if (note) out.push(`*${oneLine(note)}*`, '');
+    else if (evs.length === 0) out.push('*No answer: this prompt was never evaluated.*', '');
     evs.forEach((e, j) => {
       const heading = evs.length > 1 ? `### Answer ${j + 1} of ${evs.length}` : '### Answer';
       out.push(heading, '', stateLine(e), '');

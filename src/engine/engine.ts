@@ -557,7 +557,7 @@ export class CopilotEngine {
     } catch (e) {
       if (!current() || epoch !== this.epoch) return false;
       this.noteAuthFailure(e);
-      p.evaluationsError = `Could not load the answers: ${describe(e)}`;
+      p.evaluationsError = `${p.evaluations ? 'Could not refresh the answers' : 'Could not load the answers'}: ${describe(e)}`;
       this.firePrompt(p);
       return false;
     }

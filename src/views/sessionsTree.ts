@@ -189,9 +189,10 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   private promptChildren(node: Node & { kind: 'session' }): Node[] {
     const engine = this.copilot.engine;
     const detail = engine.detail(node.sessionId);
-    if (!detail || (detail.status === 'idle' && detail.prompts.length === 0)) {
+    if (!detail || detail.status === 'idle') {
+      // Never loaded, or a Refresh dropped it (prompts still running stay listed meanwhile).
       void engine.loadSession(node.sessionId, { session: false }).catch(() => undefined);
-      return [this.loadingRow('Loading prompts…', node)];
+      if (!detail || detail.prompts.length === 0) return [this.loadingRow('Loading prompts…', node)];
     }
     if (detail.status === 'loading' && detail.prompts.length === 0) return [this.loadingRow('Loading prompts…', node)];
     if (detail.status === 'error') return [this.errorRow(`prompts:${idKey(node.sessionId)}`, detail.error, node)];

@@ -283,3 +283,50 @@ describe('Permissions (in the extension host)', function () {
     }
   });
 });
+
+describe('Session panel message boundary (in the extension host)', function () {
+  this.timeout(60_000);
+  let a: ExtensionApi;
+
+  before(async () => {
+    await signIn();
+    a = await api();
+  });
+
+  it('acts on nothing a panel does not show, and on nothing malformed', async () => {
+    await closeAllEditors();
+    await emulator.reset();
+    await emulator.configure({ evaluation: { createdMs: 0, runningMs: 0 } });
+    const mine = await createSessionOnServer('Boundary: mine');
+    const other = await createSessionOnServer('Boundary: other');
+    const otherPrompt = await (async () => {
+      const res = await fetch(`${emulator.url}/beta/security/securityCopilot/workspaces/default/sessions/${other}/prompts`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-setup', 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'prompt', content: 'not in this panel' }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    })();
+    // The other session is known to the engine (as if another panel had opened it).
+    await a.copilot.engine.loadSession(other, { evaluations: true });
+    const panel = await openPanel(a, mine);
+    await emulator.clearRequests();
+    const hostile: unknown[] = [
+      { type: 'rerun', promptId: otherPrompt }, // a prompt of another session
+      { type: 'cancel', promptId: otherPrompt },
+      { type: 'retryFollow', promptId: '00000000-0000-0000-0000-000000000000' }, // unknown id
+      { type: 'stop', promptId: '../../evaluations' },
+      { type: 'rerun', promptId: 42 }, // wrong field type
+      { type: 'executeCommand', command: 'workbench.action.terminal.new' }, // not in the protocol
+      { type: 'sendPrompt', content: 'x'.repeat(200_001) }, // oversized
+      { type: 'copyText', text: 'x', what: 'token' }, // bad enum
+      null,
+      'rerun',
+      { type: 'openInEditor', code: 1, language: 'kql' },
+    ];
+    for (const m of hostile) await panel.receive(m);
+    assert.equal((await emulator.requests()).length, 0, 'no Graph request for any of them');
+    assert.equal(a.copilot.engine.prompt(other, otherPrompt)?.evaluations?.length, 0, 'the other session was not touched');
+    assert.equal(panel.snapshot().prompts.length, 0);
+  });
+});
