@@ -136,6 +136,15 @@ export const evaluationSchema = z.object({
   ),
 });
 
+const pluginSettingSchema = z.object({
+  name: nullableString,
+  label: nullableString,
+  description: nullableString,
+  settingValue: nullableString,
+  isRequired: nullableBoolean,
+  value: nullableString,
+});
+
 export const pluginSchema = z.object({
   name: z.string(),
   displayName: nullableString,
@@ -143,6 +152,16 @@ export const pluginSchema = z.object({
   category: nullableString,
   isEnabled: nullableBoolean,
   previewState: nullableString,
+  catalogScope: nullableString,
+  /** `authorization.authType`, flattened. */
+  authType: z.pipe(
+    z.nullish(z.object({ authType: z.nullish(z.string()) })),
+    z.transform((v: { authType?: string | null } | null | undefined) => v?.authType ?? null),
+  ),
+  settings: z.pipe(
+    z.nullish(z.array(pluginSettingSchema)),
+    z.transform((v: z.output<typeof pluginSettingSchema>[] | null | undefined) => v ?? []),
+  ),
 });
 
 /** An OData collection page. `value` is required; a page may hold zero items. */
