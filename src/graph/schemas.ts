@@ -145,24 +145,21 @@ const pluginSettingSchema = z.object({
   value: nullableString,
 });
 
-export const pluginSchema = z.object({
-  name: z.string(),
-  displayName: nullableString,
-  description: nullableString,
-  category: nullableString,
-  isEnabled: nullableBoolean,
-  previewState: nullableString,
-  catalogScope: nullableString,
-  /** `authorization.authType`, flattened. */
-  authType: z.pipe(
-    z.nullish(z.object({ authType: z.nullish(z.string()) })),
-    z.transform((v: { authType?: string | null } | null | undefined) => v?.authType ?? null),
-  ),
-  settings: z.pipe(
-    z.nullish(z.array(pluginSettingSchema)),
-    z.transform((v: z.output<typeof pluginSettingSchema>[] | null | undefined) => v ?? []),
-  ),
-});
+export const pluginSchema = z.pipe(
+  z.object({
+    name: z.string(),
+    displayName: nullableString,
+    description: nullableString,
+    category: nullableString,
+    isEnabled: nullableBoolean,
+    previewState: nullableString,
+    catalogScope: nullableString,
+    authorization: z.nullish(z.object({ authType: z.nullish(z.string()) })),
+    settings: z.nullish(z.array(pluginSettingSchema)),
+  }),
+  // `authorization.authType` is flattened; a missing settings list is an empty one.
+  z.transform(({ authorization, settings, ...rest }) => ({ ...rest, authType: authorization?.authType ?? null, settings: settings ?? [] })),
+);
 
 /** An OData collection page. `value` is required; a page may hold zero items. */
 export function collectionSchema<T extends z.ZodMiniType>(item: T) {
