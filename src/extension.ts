@@ -14,6 +14,8 @@ export interface ExtensionApi {
   readonly tree: SessionsTree;
   readonly panels: SessionPanels;
   readonly plugins: PluginsView;
+  /** The extension's log folder (the "Security Copilot" log is written below it). */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -51,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
   log.info(`Security Copilot activated (VS Code ${vscode.version}).`);
-  return { copilot, tree, panels, plugins };
+  return { copilot, tree, panels, plugins, logUri: context.logUri };
 }
 
 export function deactivate(): void {
