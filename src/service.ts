@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { affectsSettings, readSettings, type Settings } from './config';
 import { Auth } from './auth/auth';
 import { SignInSecrets } from './auth/secrets';
-import { SecurityCopilotClient } from './graph';
+import { SecurityCopilotClient, type Workspace } from './graph';
 import { Disposable } from './lifecycle';
 import type { Log } from './log';
 import { CopilotEngine } from './engine';
@@ -71,6 +71,16 @@ export class Copilot extends Disposable {
   /** The workspace this window works in: the one picked with Select Workspace, else the setting (`default`). */
   get workspaceId(): string {
     return this.windowState?.get<string>(WORKSPACE_CHOICE_KEY) || this.current.workspaceId;
+  }
+
+  /** The workspaces last listed (Select Workspace), to show names instead of ids. */
+  knownWorkspaces: readonly Workspace[] | undefined;
+
+  /** The current workspace's name when it is known (`default` is the onboarding workspace). */
+  get workspaceName(): string {
+    const id = this.workspaceId;
+    const found = this.knownWorkspaces?.find((w) => w.id.toLowerCase() === id.toLowerCase());
+    return found?.displayName || id;
   }
 
   /** True when the window's choice (not the setting) decides the workspace. */

@@ -38,6 +38,7 @@ export const selectWorkspace: CommandDefinition = {
       picker.show();
       const loaded = allWorkspaces(ctx).then(
         (list) => {
+          ctx.copilot.knownWorkspaces = list;
           const items: WorkspaceItem[] = list.map((w) => ({
             id: w.id,
             label: w.displayName || w.id,

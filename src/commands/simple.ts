@@ -86,10 +86,15 @@ export const statusMenu: CommandDefinition = {
     const items: Item[] = account
       ? [
           { label: '$(account) Switch Account', description: account.label, command: 'securityCopilot.switchAccount' },
+          { label: '$(briefcase) Select Workspace', description: ctx.copilot.workspaceName, command: 'securityCopilot.selectWorkspace' },
+          { label: '$(organization) Switch Tenant or Sign-in Method', description: `${ctx.copilot.settings.tenantId} · ${ctx.copilot.settings.method}`, command: 'securityCopilot.configureSignIn' },
           { label: '$(add) Create Copilot Session', command: 'securityCopilot.createSession' },
           { label: '$(go-to-file) Open Session', command: 'securityCopilot.openSession' },
         ]
-      : [{ label: '$(sign-in) Sign In', command: 'securityCopilot.signIn' }];
+      : [
+          { label: '$(sign-in) Sign In', command: 'securityCopilot.signIn' },
+          { label: '$(key) Configure Sign-in', description: ctx.copilot.settings.method, command: 'securityCopilot.configureSignIn' },
+        ];
     items.push(
       { label: '$(output) Show Log', command: 'securityCopilot.showLog' },
       { label: '$(settings-gear) Settings', command: 'workbench.action.openSettings', args: ['securityCopilot'] },
