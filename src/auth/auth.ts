@@ -5,7 +5,8 @@ import type { AuthMethod } from '../identity/types';
 import type { Log } from '../log';
 import { Disposable } from '../lifecycle';
 import type { SignInBackend } from './backend';
-import { isSignedOutError } from './errors';
+import { isSignedOutError, SignedOutError } from './errors';
+import { describeClaimsChallenge } from '../core/claims';
 import { IdentityBackend } from './identityBackend';
 import type { SignInSecrets } from './secrets';
 import { VsCodeBackend } from './vscodeBackend';
@@ -139,15 +140,24 @@ export class Auth extends Disposable {
       return session.accessToken;
     } catch (e) {
       if (isSignedOutError(e)) this.update(undefined);
-      throw e;
+      throw this.explain(e);
     }
   };
 
+  /** A sign-in that is needed because of a claims challenge says what the policy asks for. */
+  private explain(e: unknown): unknown {
+    return isSignedOutError(e) && this.pendingClaims ? new SignedOutError(describeClaimsChallenge(this.pendingClaims)) : e;
+  }
+
   private async silentRefresh(claims: string | undefined): Promise<string> {
     this.log.info('Graph rejected the token; asking the sign-in provider again (silently).');
-    const session = await this.backend.token({ forceRefresh: true, ...(claims ? { claims } : {}) });
-    this.update(session);
-    return session.accessToken;
+    try {
+      const session = await this.backend.token({ forceRefresh: true, ...(claims ? { claims } : {}) });
+      this.update(session);
+      return session.accessToken;
+    } catch (e) {
+      throw this.explain(e);
+    }
   }
 
   private signedIn(session: vscode.AuthenticationSession): vscode.AuthenticationSession {

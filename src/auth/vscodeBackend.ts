@@ -38,14 +38,34 @@ export class VsCodeBackend implements SignInBackend {
     return session;
   }
 
-  signIn(_request: TokenRequest): Promise<vscode.AuthenticationSession> {
-    return Promise.resolve(vscode.authentication.getSession(this.providerId, this.scopes, { createIfNone: true }));
+  /**
+   * The scopes, or (with claims of a Conditional Access challenge) the challenge-aware request (stable since
+   * VS Code 1.105): the provider reads the claims from the WWW-Authenticate value, our scopes are the fallback.
+   */
+  private request(claims: string | undefined): readonly string[] | vscode.AuthenticationWwwAuthenticateRequest {
+    if (!claims) return this.scopes;
+    const encoded = Buffer.from(claims, 'utf8').toString('base64');
+    return { wwwAuthenticate: `Bearer realm="", error="insufficient_claims", claims="${encoded}"`, fallbackScopes: this.scopes };
   }
 
-  reauthenticate(_request: TokenRequest): Promise<vscode.AuthenticationSession> {
+  signIn(request: TokenRequest): Promise<vscode.AuthenticationSession> {
     return Promise.resolve(
-      vscode.authentication.getSession(this.providerId, this.scopes, {
-        forceNewSession: { detail: 'Microsoft Graph rejected the Security Copilot token. Sign in again to continue.' },
+      request.claims
+        ? vscode.authentication.getSession(this.providerId, this.request(request.claims), {
+            forceNewSession: { detail: vscode.l10n.t('Your organization asks you to sign in again (Conditional Access) to use Security Copilot.') },
+          })
+        : vscode.authentication.getSession(this.providerId, this.scopes, { createIfNone: true }),
+    );
+  }
+
+  reauthenticate(request: TokenRequest): Promise<vscode.AuthenticationSession> {
+    return Promise.resolve(
+      vscode.authentication.getSession(this.providerId, this.request(request.claims), {
+        forceNewSession: {
+          detail: request.claims
+            ? vscode.l10n.t('Your organization asks you to sign in again (Conditional Access) to use Security Copilot.')
+            : vscode.l10n.t('Microsoft Graph rejected the Security Copilot token. Sign in again to continue.'),
+        },
       }),
     );
   }

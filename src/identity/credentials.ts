@@ -183,8 +183,9 @@ class SignIn implements IdentitySignIn {
       const cached = this.cache.get(this.key(options));
       if (cached && cached.expiresOnTimestamp - EXPIRY_MARGIN_MS > Date.now()) return cached;
     }
-    // Interactive methods without a sign-in in this window have nothing to refresh from.
-    if (this.isInteractive && !this.signedIn) {
+    // Interactive methods without a sign-in in this window have nothing to refresh from, and a user's claims
+    // challenge (MFA, compliant device…) needs the user: neither is tried silently.
+    if (this.isInteractive && (!this.signedIn || options.claims)) {
       throw new IdentityError(INTERACTION_REQUIRED, 'Sign in to Security Copilot to continue.');
     }
     return this.fetch(options, true);
