@@ -72,8 +72,13 @@ export const openSetupGuide: CommandDefinition = {
   id: 'securityCopilot.openSetupGuide',
   verb: 'open the setup guide',
   run: async (ctx) => {
-    const readme = vscode.Uri.joinPath(ctx.extensionUri, 'README.md');
+    // The packaged extension stores the README as `readme.md` (vsce lower-cases it); the repository has
+    // `README.md`. On a case-sensitive file system only the real name opens, so look it up.
+    const entries = await vscode.workspace.fs.readDirectory(ctx.extensionUri);
+    const name = entries.find(([n, type]) => type === vscode.FileType.File && n.toLowerCase() === 'readme.md')?.[0] ?? 'README.md';
+    const readme = vscode.Uri.joinPath(ctx.extensionUri, name);
     await vscode.commands.executeCommand('markdown.showPreview', readme);
+    return name;
   },
 };
 
