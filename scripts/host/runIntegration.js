@@ -131,7 +131,7 @@ async function main() {
 
   const started = Date.now();
   log(`opening the workbench with the test payload (timeout ${fmtMs(overallMs)})`);
-  await page.goto(url);
+  await page.goto(url, { timeout: 120_000 }); // a loaded machine (parallel runs) can take longer than 30 s
   let timer;
   const code = await Promise.race([
     exitCode,

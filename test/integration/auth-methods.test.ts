@@ -112,41 +112,6 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
     assert.ok(requests.some((r) => r.grantType === 'device_code' || r.grantType.endsWith(':device_code')), 'the token came from the device code grant');
   });
 
-  it('a Conditional Access claims challenge: background loads stop with what is asked; Sign In passes the claims and then Graph accepts', async () => {
-    await setSettings({ 'auth.method': 'deviceCode', 'auth.authorityHost': identityUrl(), 'auth.clientId': PUBLIC_APP, 'auth.tenantId': TENANT });
-    await waitFor('the method to apply', () => a.copilot.auth.method === 'deviceCode');
-    if (!a.copilot.auth.account) {
-      const first = vscode.commands.executeCommand('securityCopilot.signIn');
-      const [c] = await waitFor('a device code', async () => ((await identity.deviceCodes()).length ? identity.deviceCodes() : undefined));
-      await identity.approve(c.userCode);
-      await first;
-    }
-    await emulator.configure({ requiredAcrs: 'c1' });
-    try {
-      await a.tree.refresh();
-      await waitFor('the list to fail', () => a.copilot.store.state.status === 'error');
-      const error = a.copilot.store.state.error as Error;
-      assert.match(error.message, /Conditional Access.*authentication context c1/);
-      assert.match(a.copilot.auth.claimsChallenge ?? '', /"acrs".*"c1"/);
-      assert.equal((await identity.deviceCodes()).length, 0, 'the background load did not start a sign-in');
-
-      const signingIn = vscode.commands.executeCommand('securityCopilot.signIn');
-      const [code] = await waitFor('a device code with the claims', async () => {
-        const codes = await identity.deviceCodes();
-        return codes.length ? codes : undefined;
-      });
-      assert.match(code.claims ?? '', /"c1"/, 'the claims went to the sign-in');
-      await identity.approve(code.userCode);
-      await signingIn;
-      assert.equal(a.copilot.auth.claimsChallenge, undefined);
-      await reloadSessions(a);
-      assert.equal(a.copilot.store.state.status, 'loaded');
-      assert.equal(a.copilot.store.state.sessions.length, 3);
-    } finally {
-      await emulator.configure({ requiredAcrs: null });
-    }
-  });
-
   it('read-only access asks only for Read.All and refuses write commands with a message', async () => {
     await setSettings({ 'auth.method': 'deviceCode', 'auth.authorityHost': identityUrl(), 'auth.clientId': PUBLIC_APP, 'auth.tenantId': TENANT, 'auth.access': 'readOnly' });
     await waitFor('read-only to apply', () => a.copilot.readOnly);
