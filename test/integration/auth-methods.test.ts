@@ -79,7 +79,7 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
   after(async () => {
     process.env.PATH = savedPath;
     await resetSettings();
-    a?.copilot.store.clear();
+    a?.copilot.engine.reset();
   });
 
   it('activation with the default method loads no identity code, and the extension bundle holds none', async () => {
@@ -107,7 +107,7 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
     assert.equal(await signingIn, 'analyst@contoso.test');
     assert.ok(Object.keys(require.cache).some((f) => /[\\/]dist[\\/]identity\.js$/.test(f)), 'dist/identity.js was loaded for this method');
     await reloadSessions(a);
-    assert.equal(a.copilot.store.state.sessions.length, 3);
+    assert.equal(a.copilot.engine.list.sessions.length, 3);
     const requests = await identity.requests();
     assert.ok(requests.some((r) => r.grantType === 'device_code' || r.grantType.endsWith(':device_code')), 'the token came from the device code grant');
   });
@@ -124,10 +124,10 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
     await identity.approve(code.userCode);
     await signingIn;
     await reloadSessions(a);
-    assert.equal(a.copilot.store.state.sessions.length, 3, 'reading works');
+    assert.equal(a.copilot.engine.list.sessions.length, 3, 'reading works');
     await emulator.clearRequests();
     assert.equal(await vscode.commands.executeCommand('securityCopilot.createSession'), undefined);
-    assert.equal(await vscode.commands.executeCommand('securityCopilot.renameSession', a.copilot.store.state.sessions[0].id), undefined);
+    assert.equal(await vscode.commands.executeCommand('securityCopilot.renameSession', a.copilot.engine.list.sessions[0].id), undefined);
     assert.deepEqual(await graphRequests('POST', /./), [], 'no write reached Graph');
     assert.deepEqual(await graphRequests('PATCH', /./), [], 'no write reached Graph');
     await setSettings({ 'auth.access': undefined });
@@ -160,7 +160,7 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
     const session = await a.copilot.auth.signIn();
     assert.match(session.account.label, /SOC automation/);
     await reloadSessions(a);
-    assert.equal(a.copilot.store.state.sessions.length, 3);
+    assert.equal(a.copilot.engine.list.sessions.length, 3);
     const requests = await identity.requests();
     assert.ok(requests.some((r) => r.grantType === 'client_credentials' && r.clientAuth === 'secret' && r.clientId === SECRET_APP));
 
@@ -186,7 +186,7 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
       await waitFor('the method to apply', () => a.copilot.auth.method === 'clientCertificate');
       await vscode.commands.executeCommand('securityCopilot.signIn');
       await reloadSessions(a);
-      assert.equal(a.copilot.store.state.sessions.length, 3);
+      assert.equal(a.copilot.engine.list.sessions.length, 3);
       assert.ok((await identity.requests()).some((r) => r.clientAuth === 'certificate' && r.clientId === CERT_APP));
     } finally {
       await a.copilot.secrets?.setCertificate(undefined);
@@ -202,7 +202,7 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
     await waitFor('the method to apply', () => a.copilot.auth.method === 'azureCli');
     assert.equal(await vscode.commands.executeCommand('securityCopilot.signIn'), 'cli-user@contoso.test');
     await reloadSessions(a);
-    assert.equal(a.copilot.store.state.sessions.length, 3);
+    assert.equal(a.copilot.engine.list.sessions.length, 3);
     const calls = fs.readFileSync(azLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
     assert.ok(calls.every((c) => c.includes('--resource') && c[c.indexOf('--tenant') + 1] === TENANT));
   });
@@ -213,7 +213,7 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
     await waitFor('the method to apply', () => a.copilot.auth.method === 'interactiveBrowser');
     assert.equal(await vscode.commands.executeCommand('securityCopilot.signIn'), 'analyst@contoso.test');
     await reloadSessions(a);
-    assert.equal(a.copilot.store.state.sessions.length, 3);
+    assert.equal(a.copilot.engine.list.sessions.length, 3);
     assert.ok((await identity.requests()).some((r) => r.grantType === 'authorization_code'));
   });
 
@@ -222,7 +222,7 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
     await waitFor('the default method', () => a.copilot.auth.method === 'vscode');
     assert.ok(await vscode.commands.executeCommand('securityCopilot.signIn'));
     await reloadSessions(a);
-    assert.equal(a.copilot.store.state.sessions.length, 3);
+    assert.equal(a.copilot.engine.list.sessions.length, 3);
     assert.ok((await graphRequests('GET', /\/sessions$/)).length > 0);
   });
 });

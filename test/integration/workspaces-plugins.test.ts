@@ -10,8 +10,8 @@ import { api, emulator, graphRequests, signIn, waitFor } from './helpers';
 const SECOND = process.env.SC_SECOND_WORKSPACE ?? '';
 
 async function settledIds(a: ExtensionApi): Promise<string[]> {
-  await waitFor('the session list to settle', () => a.copilot.store.state.status !== 'loading' && a.copilot.store.state.status !== 'idle');
-  return a.copilot.store.state.sessions.map((s) => s.id).sort();
+  await waitFor('the session list to settle', () => a.copilot.engine.list.status !== 'loading' && a.copilot.engine.list.status !== 'idle');
+  return a.copilot.engine.list.sessions.map((s) => s.id).sort();
 }
 
 describe('Workspaces and plugins (in the extension host)', function () {
