@@ -1,5 +1,7 @@
-// Builds three bundles:
+// Builds four bundles:
 //   dist/extension.js     the extension (node, cjs, `vscode` external)
+//   dist/identity.js      the `@azure/identity` sign-in methods (node, cjs), required at run time only when
+//                         `securityCopilot.auth.method` is not `vscode`; never part of dist/extension.js
 //   dist/webview/main.js  the session panel's script (browser, iife) + its CSS and the codicon font
 //   dist/emulator/cli.js  the local Graph emulator (node, cjs); never packaged (see .vscodeignore)
 // Flags: --production (minify, no sourcemaps), --watch, --emulator-only.
@@ -61,7 +63,17 @@ if (!emulatorOnly) {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
+      // @azure/identity lives in dist/identity.js only; the extension loads that file with a run-time require.
       external: ['vscode', '@azure/identity'],
+    },
+    {
+      ...common,
+      entryPoints: ['src/identity/index.ts'],
+      outfile: 'dist/identity.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
     },
     {
       ...common,

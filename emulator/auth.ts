@@ -13,6 +13,8 @@ export interface AuthContext {
   token?: string;
   /** Scopes from a JWT's `scp` (space separated) or `roles` claim; undefined for opaque tokens or no claim. */
   scopes?: string[];
+  /** The `acrs` claim (authentication contexts satisfied), when the token is a JWT that has one. */
+  acrs?: string[];
 }
 
 function unauthenticated(message: string): GraphHttpError {
@@ -63,7 +65,20 @@ export function authenticate(header: string | undefined, expectedToken: string |
   let scopes: string[] | undefined;
   if (typeof payload.scp === 'string') scopes = payload.scp.split(/\s+/).filter((s) => s !== '');
   else if (Array.isArray(payload.roles)) scopes = payload.roles.filter((r): r is string => typeof r === 'string');
-  return scopes ? { kind, token, scopes } : { kind, token };
+  const acrs = Array.isArray(payload.acrs) ? payload.acrs.filter((a): a is string => typeof a === 'string') : undefined;
+  return { kind, token, ...(scopes ? { scopes } : {}), ...(acrs ? { acrs } : {}) };
+}
+
+/**
+ * Conditional Access with an authentication context: a token without `required` in its `acrs` claim gets a 401
+ * claims challenge, the shape Graph documents for CAE / authentication contexts (the claims are base64 JSON).
+ */
+export function requireAuthenticationContext(auth: AuthContext, required: string | null | undefined): void {
+  if (!required || auth.acrs?.includes(required)) return;
+  const claims = Buffer.from(JSON.stringify({ access_token: { acrs: { essential: true, value: required } } })).toString('base64');
+  throw new GraphHttpError(401, 'InvalidAuthenticationToken', `Continuous access evaluation resulted in challenge with result: InteractionRequired and code: insufficient_claims`, {
+    'WWW-Authenticate': `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="${claims}"`,
+  });
 }
 
 /**

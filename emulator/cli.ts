@@ -2,6 +2,8 @@
 // Prints exactly `listening on http://127.0.0.1:<port>` once listening; logs one line per Graph request
 // (method path status ms — never a token) unless --quiet; SIGINT/SIGTERM close it cleanly.
 import { startEmulator } from './index';
+import { makeLoopbackCertificate, writeCaFile } from './identity/certificate';
+import { startIdentityServer } from './identity/server';
 import { checkFaultSpec } from './faults';
 import { type EmulatorOptions, type FaultSpec } from './types';
 
@@ -19,6 +21,11 @@ Usage: node dist/emulator/cli.js [options]
   --expected-token T    accept only this bearer token
   --state-file F        load state from F at start and save every change to it
   --fault JSON          inject a fault (FaultSpec JSON); may be repeated
+  --workspace ID=NAME   an additional workspace besides \`default\`; may be repeated
+  --identity            also start the Microsoft identity platform stand-in (https on loopback, a certificate
+                        made at start); prints \`identity on https://127.0.0.1:<port>\` before the listening line
+  --identity-port N     its port (default 0: a free port)
+  --identity-ca-file F  write its certificate to F (for NODE_EXTRA_CA_CERTS)
   --quiet               do not log requests
   --help                show this help
 
@@ -30,6 +37,7 @@ export interface CliOptions {
   options: EmulatorOptions;
   faults: FaultSpec[];
   help: boolean;
+  identity?: { port: number; caFile?: string };
 }
 
 function intArg(flag: string, value: string | undefined, min: number): number {
@@ -43,6 +51,7 @@ export function parseArgs(argv: string[]): CliOptions {
   const options: EmulatorOptions = { port: 8787, quiet: false };
   const faults: FaultSpec[] = [];
   let help = false;
+  let identity: CliOptions['identity'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.indexOf('=');
@@ -107,11 +116,30 @@ export function parseArgs(argv: string[]): CliOptions {
         faults.push(spec as FaultSpec);
         break;
       }
+      case '--workspace': {
+        const v = value() ?? '';
+        const m = /^([0-9A-Za-z-]{1,64})=(.+)$/.exec(v);
+        if (!m || m[1].toLowerCase() === 'default') throw new Error('--workspace needs ID=NAME (ID: letters, digits, dashes; not "default")');
+        options.workspaces = [...(options.workspaces ?? []), { id: m[1], displayName: m[2] }];
+        break;
+      }
+      case '--identity':
+        identity = { port: 0, ...identity };
+        break;
+      case '--identity-port':
+        identity = { ...identity, port: intArg(flag, value(), 0) };
+        break;
+      case '--identity-ca-file': {
+        const caFile = value();
+        if (!caFile) throw new Error('--identity-ca-file needs a path');
+        identity = { port: 0, ...identity, caFile };
+        break;
+      }
       default:
         throw new Error(`unknown argument ${arg} (see --help)`);
     }
   }
-  return { options, faults, help };
+  return { options, faults, help, ...(identity ? { identity } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -127,6 +155,14 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  let closeIdentity: (() => Promise<void>) | undefined;
+  if (parsed.identity) {
+    const tls = await makeLoopbackCertificate();
+    if (parsed.identity.caFile) writeCaFile(parsed.identity.caFile, tls);
+    const idp = await startIdentityServer({ tls, port: parsed.identity.port });
+    closeIdentity = () => idp.close();
+    console.log(`identity on ${idp.url}`);
+  }
   const emulator = await startEmulator({ ...parsed.options, log: (line) => console.log(line) });
   for (const f of parsed.faults) emulator.addFault(f);
   console.log(`listening on ${emulator.url}`);
@@ -134,7 +170,7 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (closing) return;
     closing = true;
-    emulator.close().then(
+    Promise.all([emulator.close(), closeIdentity?.()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -26,7 +26,7 @@ import {
   type QueryOptions,
 } from './odata';
 import { PLUGINS, type PluginRecord, type Store } from './state';
-import { type CancelMode, type EvaluationRecord, type FractionDigits, type PromptRecord, type SessionRecord } from './types';
+import { type CancelMode, type EvaluationRecord, type FractionDigits, type PromptRecord, type SessionRecord, type WorkspaceRecord } from './types';
 import { isRecord, newGuid, type TimestampSource } from './util';
 
 export interface GraphRequest {
@@ -160,32 +160,32 @@ export class GraphApi {
       case 'workspaces/{id}/sessions/{id}': {
         allow('GET', 'PATCH');
         const ws = this.workspace(rest[1]);
-        const session = this.session(rest[3]);
+        const session = this.session(rest[3], ws);
         return m === 'GET' ? this.getSession(req, ws, session) : this.updateSession(req, ws, session);
       }
       case 'workspaces/{id}/sessions/{id}/prompts': {
         allow('GET', 'POST');
         const ws = this.workspace(rest[1]);
-        const session = this.session(rest[3]);
+        const session = this.session(rest[3], ws);
         return m === 'GET' ? this.listPrompts(req, ws, session) : this.createPrompt(req, ws, session);
       }
       case 'workspaces/{id}/sessions/{id}/prompts/{id}': {
         allow('GET');
         const ws = this.workspace(rest[1]);
-        const session = this.session(rest[3]);
+        const session = this.session(rest[3], ws);
         return this.getPrompt(req, ws, session, this.prompt(session, rest[5]));
       }
       case 'workspaces/{id}/sessions/{id}/prompts/{id}/evaluations': {
         allow('GET', 'POST');
         const ws = this.workspace(rest[1]);
-        const session = this.session(rest[3]);
+        const session = this.session(rest[3], ws);
         const prompt = this.prompt(session, rest[5]);
         return m === 'GET' ? this.listEvaluations(req, ws, session, prompt) : this.createEvaluation(req, ws, session, prompt);
       }
       case 'workspaces/{id}/sessions/{id}/prompts/{id}/evaluations/{id}': {
         allow('GET', 'PATCH');
         const ws = this.workspace(rest[1]);
-        const session = this.session(rest[3]);
+        const session = this.session(rest[3], ws);
         const prompt = this.prompt(session, rest[5]);
         const evaluation = this.evaluation(prompt, rest[7]);
         return m === 'GET' ? this.getEvaluation(req, ws, session, prompt, evaluation) : this.cancelEvaluation(req, ws, session, prompt, evaluation);
@@ -201,15 +201,28 @@ export class GraphApi {
 
   // ---- lookups -------------------------------------------------------------------------------------------------
 
-  /** Resolves a workspace id: the literal `default` (the onboarding workspace) or the workspace's GUID. */
+  /**
+   * Resolves a workspace id: the literal `default` (the onboarding workspace), its GUID, or an extra
+   * workspace's id. Returns the id as given (responses echo it).
+   */
   private workspace(id: string): string {
     if (id.toLowerCase() === 'default' || id.toLowerCase() === this.store.workspace.id.toLowerCase()) return id;
+    if (this.store.extraWorkspaces.some((w) => w.id.toLowerCase() === id.toLowerCase())) return id;
     throw notFound(`Workspace '${id}' was not found.`);
   }
 
-  private session(id: string): SessionRecord {
+  /** The extra workspace a workspace id names, or undefined for the default one. */
+  private extraWorkspaceId(ws: string): string | undefined {
+    return this.store.extraWorkspaces.find((w) => w.id.toLowerCase() === ws.toLowerCase())?.id;
+  }
+
+  private inWorkspace(s: SessionRecord, ws: string): boolean {
+    return (s.workspaceId ?? undefined) === this.extraWorkspaceId(ws);
+  }
+
+  private session(id: string, ws?: string): SessionRecord {
     const s = this.store.sessions.get(id.toLowerCase());
-    if (!s) throw notFound(`Session '${id}' was not found.`);
+    if (!s || (ws !== undefined && !this.inWorkspace(s, ws))) throw notFound(`Session '${id}' was not found.`);
     return s;
   }
 
@@ -261,8 +274,8 @@ export class GraphApi {
     };
   }
 
-  private workspaceJson(): Record<string, unknown> {
-    return { '@odata.type': `#${NS}.workspace`, id: this.store.workspace.id, displayName: this.store.workspace.displayName };
+  private workspaceJson(w: WorkspaceRecord): Record<string, unknown> {
+    return { '@odata.type': `#${NS}.workspace`, id: w.id, displayName: w.displayName };
   }
 
   private pluginJson(p: PluginRecord): Record<string, unknown> {
@@ -346,12 +359,12 @@ export class GraphApi {
   // ---- handlers ------------------------------------------------------------------------------------------------
 
   private listWorkspaces(req: GraphRequest): GraphResponse {
-    return this.list(req, 'security/securityCopilot/workspaces', [this.store.workspace], {
+    return this.list(req, 'security/securityCopilot/workspaces', [this.store.workspace, ...this.store.extraWorkspaces], {
       typeName: `${NS}.workspace`,
       key: 'id',
       properties: WORKSPACE_PROPERTIES,
       filter: WORKSPACE_FILTER,
-      toJson: () => this.workspaceJson(),
+      toJson: (w) => this.workspaceJson(w),
       position: (w) => w.id,
       descending: false,
       tipsExample: 'displayName',
@@ -373,7 +386,7 @@ export class GraphApi {
   }
 
   private listSessions(req: GraphRequest, ws: string): GraphResponse {
-    const sorted = [...this.store.sessions.values()].sort((a, b) => compareDesc(sessionPosition(a), sessionPosition(b)));
+    const sorted = [...this.store.sessions.values()].filter((s) => this.inWorkspace(s, ws)).sort((a, b) => compareDesc(sessionPosition(a), sessionPosition(b)));
     return this.list(req, `${this.wsPath(ws)}/sessions`, sorted, {
       typeName: `${NS}.session`,
       key: 'id',
@@ -398,7 +411,8 @@ export class GraphApi {
     if (typeof name !== 'string') throw badRequest("The property 'displayName' must be a string.", 'invalidRequest');
     if (name.trim() === '') throw badRequest("The property 'displayName' must not be empty.", 'invalidRequest');
     const now = this.timestamps.next();
-    const session: SessionRecord = { id: newGuid(), displayName: name, createdDateTime: now, lastModifiedDateTime: now };
+    const extra = this.extraWorkspaceId(ws);
+    const session: SessionRecord = { id: newGuid(), ...(extra ? { workspaceId: extra } : {}), displayName: name, createdDateTime: now, lastModifiedDateTime: now };
     this.store.sessions.set(session.id, session);
     this.store.changed();
     return this.created(req, `${this.wsPath(ws)}/sessions`, this.sessionJson(session), this.urlPath(ws, 'sessions', session.id));

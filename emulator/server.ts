@@ -3,7 +3,7 @@
 import * as http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { AnswerBook } from './answers';
-import { authenticate, classifyAuthorization, type AuthContext } from './auth';
+import { authenticate, classifyAuthorization, requireAuthenticationContext, type AuthContext } from './auth';
 import { codeForStatus, GraphHttpError, messageForStatus } from './errors';
 import { checkFaultSpec, FaultQueue } from './faults';
 import { GraphApi, type GraphConfig, type GraphResponse } from './graph';
@@ -18,6 +18,7 @@ import {
   type FaultSpec,
   type RecordedRequest,
   type SeedSpec,
+  type WorkspaceRecord,
 } from './types';
 import { formatTicks, isRecord, newGuid, sleep, TimestampSource } from './util';
 
@@ -44,6 +45,7 @@ export class EmulatorServer implements Emulator {
   private readonly baseConfig: GraphConfig;
   private config: GraphConfig;
   private recorded: RecordedRequest[] = [];
+  private requiredAcrs: string | null = null;
   private readonly log: ((line: string) => void) | undefined;
   private listeningPort = 0;
   private closed = false;
@@ -81,6 +83,7 @@ export class EmulatorServer implements Emulator {
 
   async listen(): Promise<void> {
     const loaded = this.store.load();
+    if (!loaded) for (const w of this.options.workspaces ?? []) this.store.addWorkspace(w);
     if (!loaded && this.options.seed) this.store.seed(this.options.seed, this.now());
     const host = this.options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
@@ -140,6 +143,7 @@ export class EmulatorServer implements Emulator {
     this.recorded = [];
   }
   configure(c: ConfigureSpec): void {
+    if (c.requiredAcrs !== undefined) this.requiredAcrs = c.requiredAcrs || null;
     if (c.pageSize !== undefined) this.config.pageSize = positiveInt(c.pageSize, this.config.pageSize);
     if (c.evaluation?.createdMs !== undefined) this.config.createdMs = nonNegative(c.evaluation.createdMs, this.config.createdMs);
     if (c.evaluation?.runningMs !== undefined) this.config.runningMs = nonNegative(c.evaluation.runningMs, this.config.runningMs);
@@ -151,13 +155,21 @@ export class EmulatorServer implements Emulator {
   reset(): void {
     this.store.clear();
     this.config = { ...this.baseConfig };
+    this.requiredAcrs = null;
+    for (const w of this.options.workspaces ?? []) this.store.addWorkspace(w);
     this.faults.clear();
     this.answers.clear();
     this.recorded = [];
   }
   /** Extra: adds seeded sessions (same generator as the `seed` option). */
   seed(spec: SeedSpec): void {
+    if (spec.workspaceId && !this.store.extraWorkspaces.some((w) => w.id === spec.workspaceId)) {
+      throw new Error(`no workspace '${spec.workspaceId}': add it first (POST /_emulator/workspaces)`);
+    }
     this.store.seed(spec, this.now());
+  }
+  addWorkspace(workspace: WorkspaceRecord): void {
+    this.store.addWorkspace(workspace);
   }
 
   // ---- HTTP ----------------------------------------------------------------------------------------------------
@@ -248,6 +260,7 @@ export class EmulatorServer implements Emulator {
     let response: GraphResponse;
     try {
       const auth: AuthContext = authenticate(authHeader, this.options.expectedToken, this.now());
+      requireAuthenticationContext(auth, this.requiredAcrs);
       response = this.api.handle({ method, pathname, rawQuery, body: body.parsed, bodyError: body.error, auth, origin });
     } catch (e) {
       if (!(e instanceof GraphHttpError)) throw e;
@@ -401,7 +414,20 @@ export class EmulatorServer implements Emulator {
           if (s.baseTime !== undefined && (typeof s.baseTime !== 'string' || Number.isNaN(Date.parse(s.baseTime)))) {
             return fail(400, 'baseTime must be an ISO date string');
           }
-          this.seed(s as unknown as SeedSpec);
+          if (s.workspaceId !== undefined && typeof s.workspaceId !== 'string') return fail(400, 'workspaceId must be a string');
+          try {
+            this.seed(s as unknown as SeedSpec);
+          } catch (e) {
+            return fail(400, e instanceof Error ? e.message : String(e));
+          }
+          return ok();
+        }
+        case 'POST /workspaces': {
+          const w = body.parsed;
+          if (!isRecord(w) || typeof w.id !== 'string' || !/^[0-9A-Za-z-]{1,64}$/.test(w.id) || w.id.toLowerCase() === 'default') {
+            return fail(400, 'workspaces needs { id, displayName } with an id of letters, digits and dashes (not "default")');
+          }
+          this.addWorkspace({ id: w.id, displayName: typeof w.displayName === 'string' ? w.displayName : w.id });
           return ok();
         }
         case 'GET /state':
@@ -516,6 +542,9 @@ function checkConfig(value: unknown): string | undefined {
   if (!isRecord(value)) return 'config must be a JSON object';
   if (value.pageSize !== undefined && (typeof value.pageSize !== 'number' || !Number.isInteger(value.pageSize) || value.pageSize < 1)) {
     return 'pageSize must be a positive integer';
+  }
+  if (value.requiredAcrs !== undefined && value.requiredAcrs !== null && typeof value.requiredAcrs !== 'string') {
+    return 'requiredAcrs must be a string or null';
   }
   if (value.evaluation !== undefined) {
     if (!isRecord(value.evaluation)) return 'evaluation must be an object';

@@ -122,10 +122,36 @@ export const PLUGINS: readonly PluginRecord[] = [
     authorization: null,
     settings: [],
   },
+  {
+    // A custom plugin uploaded to the tenant's catalog, with an API key and a preview state.
+    name: 'ContosoAssetInventory',
+    displayName: 'Contoso asset inventory',
+    description: 'Looks up owners and business criticality of hosts in the Contoso CMDB.',
+    category: 'plugin',
+    catalogScope: 'tenant',
+    previewState: 'private',
+    isEnabled: true,
+    authorization: { authType: 'aPIKey' },
+    settings: [
+      {
+        name: 'ApiKey',
+        label: 'API key',
+        description: 'Key of the CMDB API.',
+        hintText: '',
+        settingValue: 'secretString',
+        isRequired: true,
+        defaultValue: null,
+        value: null,
+        acceptableValues: [],
+        displayType: 'textbox',
+      },
+    ],
+  },
 ];
 
 export class Store {
   workspace: WorkspaceRecord = { ...DEFAULT_WORKSPACE };
+  extraWorkspaces: WorkspaceRecord[] = [];
   sessions = new Map<string, SessionRecord>();
   prompts = new Map<string, PromptRecord>();
   evaluations = new Map<string, EvaluationRecord>();
@@ -135,9 +161,17 @@ export class Store {
 
   clear(): void {
     this.workspace = { ...DEFAULT_WORKSPACE };
+    this.extraWorkspaces = [];
     this.sessions.clear();
     this.prompts.clear();
     this.evaluations.clear();
+    this.changed();
+  }
+
+  addWorkspace(workspace: WorkspaceRecord): void {
+    const existing = this.extraWorkspaces.find((w) => w.id.toLowerCase() === workspace.id.toLowerCase());
+    if (existing) existing.displayName = workspace.displayName;
+    else this.extraWorkspaces.push({ ...workspace });
     this.changed();
   }
 
@@ -157,6 +191,7 @@ export class Store {
     return {
       version: 1,
       workspace: { ...this.workspace },
+      ...(this.extraWorkspaces.length ? { extraWorkspaces: this.extraWorkspaces.map((w) => ({ ...w })) } : {}),
       sessions: [...this.sessions.values()],
       prompts: [...this.prompts.values()],
       evaluations: [...this.evaluations.values()],
@@ -165,6 +200,7 @@ export class Store {
 
   restore(snapshot: StateSnapshot): void {
     this.workspace = { ...snapshot.workspace };
+    this.extraWorkspaces = (snapshot.extraWorkspaces ?? []).map((w) => ({ ...w }));
     this.sessions = new Map(snapshot.sessions.map((s) => [s.id, s]));
     this.prompts = new Map(snapshot.prompts.map((p) => [p.id, p]));
     this.evaluations = new Map(snapshot.evaluations.map((e) => [e.id, e]));
@@ -234,6 +270,7 @@ export class Store {
       const createdMs = Math.floor(base - offset - random() * HOUR * 0.5);
       const session: SessionRecord = {
         id: guidFrom(random),
+        ...(spec.workspaceId ? { workspaceId: spec.workspaceId } : {}),
         displayName,
         createdDateTime: formatTicks(createdMs, Math.floor(random() * 10000)),
         lastModifiedDateTime: '',

@@ -32,9 +32,16 @@ export interface SeedSpec {
   promptsPerSession: number;
   /** Extra: ISO time the seeded dates count back from (default: now). Fix it for byte-stable screenshots. */
   baseTime?: string;
+  /** Extra: seed into this additional workspace (see `workspaces`) instead of the default one. */
+  workspaceId?: string;
 }
 
 export interface EmulatorOptions {
+  /**
+   * Extra: workspaces besides the onboarding one (`default`). The docs' list shows a single workspace and are
+   * silent on more; tests that switch workspaces add one.
+   */
+  workspaces?: WorkspaceRecord[];
   port?: number;
   host?: string;
   pageSize?: number;
@@ -73,6 +80,12 @@ export interface ConfigureSpec {
   cancel?: CancelMode;
   cancelRefuseStatus?: number;
   fractionDigits?: FractionDigits;
+  /**
+   * Extra: Conditional Access. When set, a token whose `acrs` claim lacks this value gets 401 with a claims
+   * challenge (`WWW-Authenticate: Bearer … error="insufficient_claims", claims="<base64>"`), as Graph sends for
+   * an authentication context. null turns it off.
+   */
+  requiredAcrs?: string | null;
 }
 
 /** One scripted step of an evaluation's life (any state string, including ones the docs do not list). */
@@ -141,6 +154,8 @@ export interface WorkspaceRecord {
 
 export interface SessionRecord {
   id: string;
+  /** Extra: the workspace of the session when it is not the onboarding (`default`) workspace. */
+  workspaceId?: string;
   displayName: string | null;
   createdDateTime: string;
   lastModifiedDateTime: string;
@@ -176,6 +191,8 @@ export interface EvaluationRecord {
 export interface StateSnapshot {
   version: 1;
   workspace: WorkspaceRecord;
+  /** Extra: additional workspaces (the docs show one; a tenant may have more). */
+  extraWorkspaces?: WorkspaceRecord[];
   sessions: SessionRecord[];
   prompts: PromptRecord[];
   evaluations: EvaluationRecord[];
@@ -197,6 +214,8 @@ export interface Emulator {
   reset(): void;
   /** Extra: adds seeded sessions, like the `seed` option or POST /_emulator/seed. */
   seed(spec: SeedSpec): void;
+  /** Extra: adds a workspace besides the default one (or renames it when the id exists). */
+  addWorkspace(workspace: WorkspaceRecord): void;
   /** Extra: the faults still pending (count = remaining uses). */
   pendingFaults(): FaultSpec[];
 }

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { checkAuthorityHost, type AuthorityCheck } from './core/authority';
 import { checkGraphEndpoint, type EndpointCheck } from './core/endpoint';
+import { AUTH_METHODS, type AuthMethod } from './identity/types';
 
 export const SECTION = 'securityCopilot';
 
@@ -11,6 +13,12 @@ export interface Settings {
   clientId: string;
   tenantId: string;
   pageSize: number;
+  /** How to sign in: VS Code's provider (default) or an `@azure/identity` credential. */
+  method: AuthMethod;
+  /** The checked Entra authority host of the `@azure/identity` methods. */
+  authority: AuthorityCheck;
+  /** `readOnly` asks only for Read.All and hides the write actions. */
+  access: 'readWrite' | 'readOnly';
 }
 
 /**
@@ -33,7 +41,14 @@ export function readSettings(): Settings {
     clientId: userOnly(config, 'auth.clientId', '').trim(),
     tenantId: userOnly(config, 'auth.tenantId', 'organizations').trim() || 'organizations',
     pageSize: Number.isInteger(pageSize) ? Math.min(100, Math.max(1, pageSize)) : 25,
+    method: asMethod(userOnly<string>(config, 'auth.method', 'vscode')),
+    authority: checkAuthorityHost(userOnly(config, 'auth.authorityHost', 'https://login.microsoftonline.com')),
+    access: userOnly<string>(config, 'auth.access', 'readWrite') === 'readOnly' ? 'readOnly' : 'readWrite',
   };
+}
+
+function asMethod(value: string): AuthMethod {
+  return (AUTH_METHODS as readonly string[]).includes(value) ? (value as AuthMethod) : 'vscode';
 }
 
 /** True when a configuration change touches this extension's settings. */

@@ -36,7 +36,7 @@ export function describeError(error: unknown): ErrorView {
     cancelled: false,
     ...extra,
   });
-  if (isSignedOutError(error)) return view('Sign in to Security Copilot to continue.', { signIn: true });
+  if (isSignedOutError(error)) return view(error.message || 'Sign in to Security Copilot to continue.', { signIn: true });
   if (error instanceof vscode.CancellationError) return view('Cancelled.', { cancelled: true });
   if (isGraphError(error)) {
     switch (error.name) {

@@ -5,6 +5,7 @@ import { Log } from './log';
 import { SessionPanels } from './panels/sessionPanel';
 import { Copilot } from './service';
 import { StatusBar } from './statusBar';
+import { PluginsView } from './views/pluginsView';
 import { SessionsTree } from './views/sessionsTree';
 
 /** What `activate` returns: the live pieces, for the in-host integration tests to observe. */
@@ -12,21 +13,26 @@ export interface ExtensionApi {
   readonly copilot: Copilot;
   readonly tree: SessionsTree;
   readonly panels: SessionPanels;
+  readonly plugins: PluginsView;
+  /** The extension's log folder (the "Security Copilot" log is written below it). */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
-  const copilot = new Copilot(log);
+  const copilot = new Copilot(log, { secrets: context.secrets, windowState: context.workspaceState });
   const tree = new SessionsTree(copilot);
   const panels = new SessionPanels({ copilot, extensionUri: context.extensionUri });
+  const plugins = new PluginsView(copilot);
   context.subscriptions.push(
     log,
     copilot,
     tree,
     panels,
+    plugins,
     new StatusBar(copilot),
     new AnswerNotifier(copilot, panels),
-    ...registerCommands({ copilot, tree, panels, extensionUri: context.extensionUri }),
+    ...registerCommands({ copilot, tree, panels, plugins, extensionUri: context.extensionUri }),
   );
 
   // Account changes (sign-in, sign-out, switch) and settings changes: nothing of the previous account or
@@ -47,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
   log.info(`Security Copilot activated (VS Code ${vscode.version}).`);
-  return { copilot, tree, panels };
+  return { copilot, tree, panels, plugins, logUri: context.logUri };
 }
 
 export function deactivate(): void {

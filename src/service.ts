@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { affectsSettings, readSettings, type Settings } from './config';
 import { Auth } from './auth/auth';
-import { SecurityCopilotClient } from './graph';
+import { SignInSecrets } from './auth/secrets';
+import { SecurityCopilotClient, type Workspace } from './graph';
 import { Disposable } from './lifecycle';
 import type { Log } from './log';
 import { CopilotEngine } from './engine';
@@ -9,6 +10,16 @@ import { CopilotEngine } from './engine';
 /** Thrown when the settings don't allow any request (e.g. an endpoint that isn't a Graph host). */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
+}
+
+/** Where the window's workspace choice is kept (ExtensionContext.workspaceState). */
+const WORKSPACE_CHOICE_KEY = 'securityCopilot.selectedWorkspace';
+
+export interface CopilotOptions {
+  /** The extension's SecretStorage: client secret and certificate of the app-only sign-in methods. */
+  secrets?: vscode.SecretStorage;
+  /** Per-window memory (the workspace chosen with Select Workspace). */
+  windowState?: vscode.Memento;
 }
 
 /**
@@ -22,10 +33,18 @@ export class Copilot extends Disposable {
   readonly onDidChangeSettings = this.settingsChanged.event;
   readonly auth: Auth;
   readonly engine: CopilotEngine;
+  readonly secrets: SignInSecrets | undefined;
+  private readonly windowState: vscode.Memento | undefined;
 
-  constructor(readonly log: Log) {
+  constructor(
+    readonly log: Log,
+    options: CopilotOptions = {},
+  ) {
     super();
-    this.auth = this.register(new Auth(() => this.current, log));
+    this.secrets = options.secrets ? this.register(new SignInSecrets(options.secrets)) : undefined;
+    this.windowState = options.windowState;
+    this.auth = this.register(new Auth(() => this.current, log, this.secrets));
+    void this.updateContextKeys();
     this.engine = new CopilotEngine({
       client: () => this.client,
       workspaceId: () => this.workspaceId,
@@ -39,6 +58,7 @@ export class Copilot extends Disposable {
         this.current = readSettings();
         this.clientCache = undefined;
         if (!this.current.endpoint.ok) log.warn(this.current.endpoint.message);
+        void this.updateContextKeys();
         this.settingsChanged.fire(this.current);
       }),
     );
@@ -48,8 +68,46 @@ export class Copilot extends Disposable {
     return this.current;
   }
 
+  /** The workspace this window works in: the one picked with Select Workspace, else the setting (`default`). */
   get workspaceId(): string {
-    return this.current.workspaceId;
+    return this.windowState?.get<string>(WORKSPACE_CHOICE_KEY) || this.current.workspaceId;
+  }
+
+  /** The workspaces last listed (Select Workspace), to show names instead of ids. */
+  knownWorkspaces: readonly Workspace[] | undefined;
+
+  /** The current workspace's name when it is known (`default` is the onboarding workspace). */
+  get workspaceName(): string {
+    const id = this.workspaceId;
+    const found = this.knownWorkspaces?.find((w) => w.id.toLowerCase() === id.toLowerCase());
+    return found?.displayName || id;
+  }
+
+  /** True when the window's choice (not the setting) decides the workspace. */
+  get workspaceChosenForWindow(): boolean {
+    return !!this.windowState?.get<string>(WORKSPACE_CHOICE_KEY);
+  }
+
+  /**
+   * Switches this window to another workspace (undefined: back to the setting). Everything reloads at once:
+   * listeners of onDidChangeSettings (tree, panels, status bar) see the new `workspaceId`.
+   */
+  async selectWorkspace(id: string | undefined): Promise<void> {
+    const before = this.workspaceId;
+    await this.windowState?.update(WORKSPACE_CHOICE_KEY, id || undefined);
+    if (this.workspaceId !== before) {
+      this.log.info(`Workspace for this window: ${this.workspaceId}.`);
+      this.settingsChanged.fire(this.current);
+    }
+  }
+
+  /** Read-only mode (`securityCopilot.auth.access`): only Read.All is asked for and write actions are refused. */
+  get readOnly(): boolean {
+    return this.current.access === 'readOnly';
+  }
+
+  private async updateContextKeys(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', 'securityCopilot.readOnly', this.readOnly);
   }
 
   /** The Graph client for the current settings; throws ConfigurationError when the endpoint is refused. */

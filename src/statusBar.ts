@@ -19,7 +19,9 @@ export class StatusBar extends Disposable {
 
   private update(): void {
     const account = this.copilot.auth.account;
-    const workspace = this.copilot.workspaceId;
+    const workspace = this.copilot.workspaceName;
+    const s = this.copilot.settings;
+    const readOnly = this.copilot.readOnly ? ` ${vscode.l10n.t('(read-only)')}` : '';
     if (account && this.copilot.engine.signInNeeded) {
       this.item.text = '$(warning) Security Copilot: Sign in again';
       this.item.tooltip = 'Microsoft Graph no longer accepts your sign-in; background updates stopped. Click to sign in again.';
@@ -29,9 +31,16 @@ export class StatusBar extends Disposable {
     }
     this.item.command = 'securityCopilot.statusMenu';
     if (account) {
-      this.item.text = `$(shield) ${account.label} · ${workspace}`;
-      this.item.tooltip = `Security Copilot: signed in as ${account.label}, workspace "${workspace}". Click for account options.`;
-      this.item.accessibilityInformation = { label: `Security Copilot, signed in as ${account.label}, workspace ${workspace}` };
+      this.item.text = `$(shield) ${account.label} · ${workspace}${readOnly}`;
+      this.item.tooltip = vscode.l10n.t(
+        'Security Copilot: signed in as {0} (tenant {1}, sign-in: {2}), workspace "{3}"{4}. Click to switch account, tenant or workspace.',
+        account.label,
+        s.tenantId,
+        s.method,
+        workspace,
+        readOnly,
+      );
+      this.item.accessibilityInformation = { label: `Security Copilot, signed in as ${account.label}, tenant ${s.tenantId}, workspace ${workspace}${readOnly}` };
     } else {
       this.item.text = '$(shield) Security Copilot: Sign in';
       this.item.tooltip = 'Security Copilot: not signed in. Click to sign in.';

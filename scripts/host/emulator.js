@@ -29,6 +29,7 @@ async function startEmulator({ args = [], port = 0, logFile, echo = false, log }
     out.end();
   };
   onCleanup(stop);
+  let identityUrl;
   const url = await new Promise((resolve, reject) => {
     let buffered = '';
     const timer = setTimeout(() => reject(new HarnessError(`the emulator printed no "listening on" line within 15 s (log: ${logFile})`)), 15_000);
@@ -36,6 +37,8 @@ async function startEmulator({ args = [], port = 0, logFile, echo = false, log }
       out.write(d);
       if (echo) process.stdout.write(d);
       buffered += d;
+      const idp = /identity on (https:\/\/\S+)/.exec(buffered);
+      if (idp) identityUrl = idp[1].replace(/\/$/, '');
       const m = /listening on (http:\/\/\S+)/.exec(buffered);
       if (m) {
         clearTimeout(timer);
@@ -53,8 +56,8 @@ async function startEmulator({ args = [], port = 0, logFile, echo = false, log }
     await stop();
     throw e;
   });
-  log(`emulator ready at ${url} in ${fmtMs(Date.now() - started)} (log: ${path.relative(paths.root, logFile)})`);
-  return { url, stop, process: child };
+  log(`emulator ready at ${url}${identityUrl ? ` (identity stand-in at ${identityUrl})` : ''} in ${fmtMs(Date.now() - started)} (log: ${path.relative(paths.root, logFile)})`);
+  return { url, identityUrl, stop, process: child };
 }
 
 module.exports = { startEmulator };

@@ -26,6 +26,8 @@ const { packageAuthFixture, installExtensions } = require('./vsix');
 const { launchChromium } = require('./browser');
 
 const log = makeLogger('integration');
+/** A workspace besides `default`, for the workspace picker's tests. */
+const SECOND_WORKSPACE = { id: 'a0b1c2d3-0000-4000-8000-00000000beef', name: 'SOC Tier 2' };
 /** First line test/integration/index.ts prints inside the extension host. */
 const INDEX_MARKER = 'in-host tests:';
 /** Workbench messages that are expected offline and say nothing about the tests. */
@@ -57,7 +59,14 @@ async function main() {
   if (!fs.existsSync(testsIndex)) throw new HarnessError(`${testsIndex} does not exist: compile the tests (npm run compile-tests)`);
   if (!fs.existsSync(path.join(ROOT, 'dist', 'extension.js'))) throw new HarnessError('dist/extension.js does not exist: run `node esbuild.js`');
 
-  const emulator = await startEmulator({ args: ['--quiet'], logFile: path.join(paths.runs, `${runName}-emulator.log`), log });
+  // The identity stand-in's certificate is made at start; the extension host trusts it through NODE_EXTRA_CA_CERTS.
+  const identityCa = path.join(paths.runs, `${runName}-identity-ca.pem`);
+  fs.rmSync(identityCa, { force: true });
+  const emulator = await startEmulator({
+    args: ['--quiet', '--identity', '--identity-ca-file', identityCa, '--workspace', `${SECOND_WORKSPACE.id}=${SECOND_WORKSPACE.name}`],
+    logFile: path.join(paths.runs, `${runName}-emulator.log`),
+    log,
+  });
   const extensionsDir = path.join(paths.extensions, runName);
   await installExtensions(log, extensionsDir, [{ vsix: await packageAuthFixture(log), id: AUTH_FIXTURE_ID }]);
   const server = await startCodeServer({
@@ -65,15 +74,21 @@ async function main() {
     extensionsDir,
     smoke: true,
     log,
+    env: { NODE_EXTRA_CA_CERTS: identityCa },
     settings: {
       'securityCopilot.graphEndpoint': emulator.url,
       'securityCopilot.auth.providerId': AUTH_PROVIDER_ID,
+      // VS Code adds the OS certificates to every TLS request as an explicit CA list, which leaves out
+      // NODE_EXTRA_CA_CERTS (the identity stand-in's certificate). Offline, the OS certificates are not needed.
+      'http.systemCertificates': false,
     },
   });
 
   const remote = (p) => `vscode-remote://${server.host}:${server.port}${p}`;
   const extensionEnvironment = {
     SC_EMULATOR_URL: emulator.url,
+    SC_IDENTITY_URL: emulator.identityUrl,
+    SC_SECOND_WORKSPACE: SECOND_WORKSPACE.id,
     SC_TEST_RESULT_FILE: mochaResultFile,
     SC_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
     ...(opts.grep ? { SC_TEST_GREP: opts.grep } : {}),
@@ -116,7 +131,7 @@ async function main() {
 
   const started = Date.now();
   log(`opening the workbench with the test payload (timeout ${fmtMs(overallMs)})`);
-  await page.goto(url);
+  await page.goto(url, { timeout: 120_000 }); // a loaded machine (parallel runs) can take longer than 30 s
   let timer;
   const code = await Promise.race([
     exitCode,

@@ -11,6 +11,7 @@ import { createSessionInteractive } from './createSession';
 export const askAboutSelection: CommandDefinition = {
   id: 'securityCopilot.askAboutSelection',
   verb: 'prepare the question',
+  write: true,
   run: async (ctx) => {
     const editor = vscode.window.activeTextEditor;
     const selection = editor?.selection;

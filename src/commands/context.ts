@@ -3,6 +3,7 @@ import { validateDisplayName, validateId } from '../graph';
 import { pickSession } from '../ui/sessionPicker';
 import type { SessionPanels } from '../panels/sessionPanel';
 import type { Copilot } from '../service';
+import type { PluginsView } from '../views/pluginsView';
 import type { Node, SessionsTree } from '../views/sessionsTree';
 
 /** What every command gets. */
@@ -11,6 +12,7 @@ export interface CommandContext {
   readonly tree: SessionsTree;
   readonly panels: SessionPanels;
   readonly extensionUri: vscode.Uri;
+  readonly plugins?: PluginsView;
 }
 
 export type CommandHandler = (ctx: CommandContext, ...args: unknown[]) => unknown;
@@ -20,6 +22,8 @@ export interface CommandDefinition {
   id: string;
   verb: string;
   run: CommandHandler;
+  /** Writes to Security Copilot: refused in read-only mode (`securityCopilot.auth.access`). */
+  write?: boolean;
 }
 
 /** A session id from a command argument: an id string, a tree node, or nothing. */

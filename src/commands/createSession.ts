@@ -24,6 +24,7 @@ export async function createSessionInteractive(ctx: CommandContext, suggestedNam
 export const createSession: CommandDefinition = {
   id: 'securityCopilot.createSession',
   verb: 'create the session',
+  write: true,
   run: async (ctx) => {
     const session = await createSessionInteractive(ctx);
     if (!session) return undefined;

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import { showError } from '../errors';
 import { askAboutSelection } from './askAboutSelection';
+import { configureSignIn } from './configureSignIn';
 import type { CommandContext, CommandDefinition } from './context';
 import { copySessionId } from './copySessionId';
 import { createSession } from './createSession';
 import { exportSession } from './exportSession';
 import { openSession } from './openSession';
+import { filterPlugins, refreshPlugins } from './plugins';
 import { renameSession } from './renameSession';
+import { selectWorkspace } from './selectWorkspace';
 import {
   loadMoreSessions,
   openSetupGuide,
@@ -36,6 +39,10 @@ export const COMMANDS: readonly CommandDefinition[] = [
   retryTreeLoad,
   statusMenu,
   openSetupGuide,
+  configureSignIn,
+  selectWorkspace,
+  refreshPlugins,
+  filterPlugins,
 ];
 
 /** Registers every command through one wrapper that logs and shows failures the same way. */
@@ -43,6 +50,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return COMMANDS.map((command) =>
     vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
       try {
+        if (command.write && ctx.copilot.readOnly) {
+          void vscode.window.showWarningMessage(
+            vscode.l10n.t('Cannot {0}: Security Copilot is in read-only mode (setting "Security Copilot › Auth: Access").', command.verb),
+          );
+          return undefined;
+        }
         return await command.run(ctx, ...args);
       } catch (e) {
         ctx.copilot.log.error(`${command.id} failed`, e);

@@ -5,6 +5,7 @@ import { askSessionName, resolveSessionId, type CommandDefinition } from './cont
 export const renameSession: CommandDefinition = {
   id: 'securityCopilot.renameSession',
   verb: 'rename the session',
+  write: true,
   run: async (ctx, arg) => {
     const id = await resolveSessionId(ctx, arg, 'Rename Session');
     if (id === undefined) return undefined;

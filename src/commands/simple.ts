@@ -72,8 +72,13 @@ export const openSetupGuide: CommandDefinition = {
   id: 'securityCopilot.openSetupGuide',
   verb: 'open the setup guide',
   run: async (ctx) => {
-    const readme = vscode.Uri.joinPath(ctx.extensionUri, 'README.md');
+    // The packaged extension stores the README as `readme.md` (vsce lower-cases it); the repository has
+    // `README.md`. On a case-sensitive file system only the real name opens, so look it up.
+    const entries = await vscode.workspace.fs.readDirectory(ctx.extensionUri);
+    const name = entries.find(([n, type]) => type === vscode.FileType.File && n.toLowerCase() === 'readme.md')?.[0] ?? 'README.md';
+    const readme = vscode.Uri.joinPath(ctx.extensionUri, name);
     await vscode.commands.executeCommand('markdown.showPreview', readme);
+    return name;
   },
 };
 
@@ -86,10 +91,15 @@ export const statusMenu: CommandDefinition = {
     const items: Item[] = account
       ? [
           { label: '$(account) Switch Account', description: account.label, command: 'securityCopilot.switchAccount' },
+          { label: '$(briefcase) Select Workspace', description: ctx.copilot.workspaceName, command: 'securityCopilot.selectWorkspace' },
+          { label: '$(organization) Switch Tenant or Sign-in Method', description: `${ctx.copilot.settings.tenantId} · ${ctx.copilot.settings.method}`, command: 'securityCopilot.configureSignIn' },
           { label: '$(add) Create Copilot Session', command: 'securityCopilot.createSession' },
           { label: '$(go-to-file) Open Session', command: 'securityCopilot.openSession' },
         ]
-      : [{ label: '$(sign-in) Sign In', command: 'securityCopilot.signIn' }];
+      : [
+          { label: '$(sign-in) Sign In', command: 'securityCopilot.signIn' },
+          { label: '$(key) Configure Sign-in', description: ctx.copilot.settings.method, command: 'securityCopilot.configureSignIn' },
+        ];
     items.push(
       { label: '$(output) Show Log', command: 'securityCopilot.showLog' },
       { label: '$(settings-gear) Settings', command: 'workbench.action.openSettings', args: ['securityCopilot'] },

@@ -9,6 +9,22 @@ export interface SignInAdvice {
 
 const KNOWN: { pattern: RegExp; message: string }[] = [
   {
+    pattern: /AADSTS7000215/i,
+    message: 'AADSTS7000215: the client secret is wrong. Paste the secret\'s Value (not its ID) in "Security Copilot: Configure Sign-in".',
+  },
+  {
+    pattern: /AADSTS700016/i,
+    message: 'AADSTS700016: no app with this client id in the tenant. Check "Security Copilot › Auth: Client Id" and "Tenant Id".',
+  },
+  {
+    pattern: /AADSTS700027/i,
+    message: 'AADSTS700027: the certificate does not match the app. Upload it under Certificates & secrets → Certificates.',
+  },
+  {
+    pattern: /AADSTS90002/i,
+    message: 'AADSTS90002: tenant not found. Use your tenant id or a verified domain ("organizations" does not work for apps).',
+  },
+  {
     pattern: /AADSTS65002|preauthoriz/i,
     message:
       "AADSTS65002: VS Code's own app can't get the Security Copilot permission. " +

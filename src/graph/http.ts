@@ -9,7 +9,8 @@
 //   duplicate session or prompt, or start a second (billed) evaluation.
 // - PATCH (rename): retried on 429 and never-connected only. A rename is idempotent in effect, so retrying
 //   on 5xx would be harmless, but the docs don't promise idempotency and we keep writes conservative.
-// - 401: exactly one extra attempt with getToken({ forceRefresh: true }), for every method (a 401 is
+// - 401: exactly one extra attempt with getToken({ forceRefresh: true }) (plus `claims` when the 401 carried a
+//   claims challenge in WWW-Authenticate), for every method (a 401 is
 //   decided before the request is processed). It doesn't count against maxAttempts. A second 401 -> GraphAuthError.
 // - 403: GraphAuthError at once (a fresh token won't add a missing role).
 // Waits: the Retry-After header (delta-seconds, possibly fractional like "2.128", or an HTTP date), else
@@ -273,14 +274,16 @@ export class GraphHttp {
     let attempt = 0; // every attempt, for the log
     let counted = 0; // attempts that count against maxAttempts (the 401 refresh doesn't)
     let forceRefresh = false;
+    let claims: string | undefined; // of a Conditional Access challenge, passed with the refresh
     let refreshed = false;
     let throttledMs = 0;
 
     for (;;) {
       attempt++;
       counted++;
-      const token = await this.token(forceRefresh, signal, details);
+      const token = await this.token(forceRefresh, signal, details, claims);
       forceRefresh = false;
+      claims = undefined;
       const attemptStart = Date.now();
       const result = await this.attempt(req, target.href, token);
       const durationMs = Date.now() - attemptStart;
@@ -383,6 +386,7 @@ export class GraphHttp {
         if (!refreshed) {
           refreshed = true;
           forceRefresh = true;
+          claims = readClaimsChallenge(response.headers.get('www-authenticate'));
           counted--; // the refresh retry is extra
           continue;
         }
@@ -436,8 +440,8 @@ export class GraphHttp {
     }
   }
 
-  private async token(forceRefresh: boolean, signal: AbortSignal | undefined, details: GraphErrorDetails): Promise<string> {
-    const pending = this.getToken(forceRefresh ? { forceRefresh: true } : {});
+  private async token(forceRefresh: boolean, signal: AbortSignal | undefined, details: GraphErrorDetails, claims?: string): Promise<string> {
+    const pending = this.getToken(forceRefresh ? { forceRefresh: true, ...(claims ? { claims } : {}) } : {});
     let token: unknown;
     if (signal) {
       try {

@@ -136,14 +136,30 @@ export const evaluationSchema = z.object({
   ),
 });
 
-export const pluginSchema = z.object({
-  name: z.string(),
-  displayName: nullableString,
+const pluginSettingSchema = z.object({
+  name: nullableString,
+  label: nullableString,
   description: nullableString,
-  category: nullableString,
-  isEnabled: nullableBoolean,
-  previewState: nullableString,
+  settingValue: nullableString,
+  isRequired: nullableBoolean,
+  value: nullableString,
 });
+
+export const pluginSchema = z.pipe(
+  z.object({
+    name: z.string(),
+    displayName: nullableString,
+    description: nullableString,
+    category: nullableString,
+    isEnabled: nullableBoolean,
+    previewState: nullableString,
+    catalogScope: nullableString,
+    authorization: z.nullish(z.object({ authType: z.nullish(z.string()) })),
+    settings: z.nullish(z.array(pluginSettingSchema)),
+  }),
+  // `authorization.authType` is flattened; a missing settings list is an empty one.
+  z.transform(({ authorization, settings, ...rest }) => ({ ...rest, authType: authorization?.authType ?? null, settings: settings ?? [] })),
+);
 
 /** An OData collection page. `value` is required; a page may hold zero items. */
 export function collectionSchema<T extends z.ZodMiniType>(item: T) {

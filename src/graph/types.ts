@@ -3,6 +3,11 @@
 
 export interface TokenRequestOptions {
   forceRefresh?: boolean;
+  /**
+   * Claims (decoded JSON) of a Conditional Access challenge: a 401 whose `WWW-Authenticate` carried
+   * `claims="<base64>"`. The provider passes them to the next sign-in.
+   */
+  claims?: string;
 }
 export type TokenProvider = (options: TokenRequestOptions) => Promise<string>;
 
@@ -144,6 +149,20 @@ export interface Plugin {
   category: string | null;
   isEnabled: boolean | null;
   previewState: string | null;
+  /** Where the plugin is available: user, workspace, tenant, global… */
+  catalogScope: string | null;
+  /** `authorization.authType` (none, aPIKey, oAuthAuthorizationCodeFlow, aad…). */
+  authType: string | null;
+  settings: PluginSetting[];
+}
+
+export interface PluginSetting {
+  name: string | null;
+  label: string | null;
+  description: string | null;
+  settingValue: string | null;
+  isRequired: boolean | null;
+  value: string | null;
 }
 
 export interface EvaluationRef {

@@ -250,6 +250,21 @@ describe('graph/http pipeline', () => {
       assert.equal(err.claims, '{"a":1}');
       assert.match(err.message, /Sign in again/);
     });
+
+    it('passes the claims of a challenge (WWW-Authenticate claims=) to the refresh, and only to it', async () => {
+      const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
+      const header = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}"`;
+      const { client, tokens } = setup([() => graphError(401, 'InvalidAuthenticationToken', 'challenge', 'r', { 'www-authenticate': header }), ok(SESSION), ok(SESSION)]);
+      await client.getSession(WS, S);
+      await client.getSession(WS, S);
+      assert.deepEqual(tokens.requests, [{}, { forceRefresh: true, claims }, {}]);
+    });
+
+    it('a 401 without a claims challenge refreshes without claims', async () => {
+      const { client, tokens } = setup([() => graphError(401, 'InvalidAuthenticationToken', 'expired', 'r', { 'www-authenticate': 'Bearer realm="", error="invalid_token"' }), ok(SESSION)]);
+      await client.getSession(WS, S);
+      assert.deepEqual(tokens.requests, [{}, { forceRefresh: true }]);
+    });
   });
 
   describe('retries', () => {

@@ -124,11 +124,29 @@ describe('graph/schemas (through the client)', () => {
       value: [
         { name: 'Entra', displayName: 'Microsoft Entra', description: 'Skills', category: 'microsoft', catalogScope: 'global', previewState: 'ga', isEnabled: true, authorization: null, settings: [] },
         { name: 'Bare' },
+        {
+          name: 'Custom',
+          category: 'plugin',
+          catalogScope: 'tenant',
+          authorization: { authType: 'aPIKey' },
+          settings: [{ name: 'ApiKey', label: 'API key', settingValue: 'secretString', isRequired: true, value: null, displayType: 'textbox' }],
+        },
       ],
     }).client.listPlugins(WS);
     assert.deepEqual(page.items, [
-      { name: 'Entra', displayName: 'Microsoft Entra', description: 'Skills', category: 'microsoft', isEnabled: true, previewState: 'ga' },
-      { name: 'Bare', displayName: null, description: null, category: null, isEnabled: null, previewState: null },
+      { name: 'Entra', displayName: 'Microsoft Entra', description: 'Skills', category: 'microsoft', isEnabled: true, previewState: 'ga', catalogScope: 'global', authType: null, settings: [] },
+      { name: 'Bare', displayName: null, description: null, category: null, isEnabled: null, previewState: null, catalogScope: null, authType: null, settings: [] },
+      {
+        name: 'Custom',
+        displayName: null,
+        description: null,
+        category: 'plugin',
+        isEnabled: null,
+        previewState: null,
+        catalogScope: 'tenant',
+        authType: 'aPIKey',
+        settings: [{ name: 'ApiKey', label: 'API key', description: null, settingValue: 'secretString', isRequired: true, value: null }],
+      },
     ]);
   });
 

@@ -1,0 +1,16 @@
+/** Thrown by the token provider when nobody is signed in (background loads never prompt). */
+export class SignedOutError extends Error {
+  override readonly name = 'SignedOutError';
+  constructor(message = 'Sign in to Security Copilot to continue.') {
+    super(message);
+  }
+}
+
+export function isSignedOutError(e: unknown): e is SignedOutError {
+  return e instanceof Error && e.name === 'SignedOutError';
+}
+
+/** The sign-in settings are incomplete or refused (no request is sent). */
+export class SignInConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
