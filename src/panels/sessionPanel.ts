@@ -26,6 +26,9 @@ export interface PanelHost {
 
 type Action = 'rerun' | 'retryFollow' | 'stop' | 'cancel';
 
+const READ_ONLY_REASON =
+  'Read-only mode (setting Security Copilot › Auth: Access): sending, re-running and cancelling are turned off.';
+
 /**
  * One webview panel showing one session: a view of the engine's state for that session. It posts what the
  * engine holds and turns the user's clicks into engine operations (which keep every create to exactly once);
@@ -79,6 +82,7 @@ export class SessionPanel extends Disposable {
       this.post({ type: 'promptUpdated', prompt: toPromptViewFromEntry(entry, engine.cancelSupported) });
     }));
     this.register(engine.onDidChangeSignInRequired((required) => this.post({ type: 'signInRequired', required })));
+    this.register(host.copilot.onDidChangeSettings(() => this.postAccess()));
     this.register(engine.onDidReset(() => {
       // Another account or workspace: nothing of the previous one stays on screen.
       this.shown.clear();
@@ -197,6 +201,7 @@ export class SessionPanel extends Disposable {
       case 'ready':
         this.ready = true;
         this.shown.clear();
+        this.postAccess();
         if (this.engine.signInNeeded) this.post({ type: 'signInRequired', required: true });
         if (this.engine.detail(this.sessionId)?.withEvaluations && this.sessionView()) this.onSessionChanged();
         else void this.load();
@@ -236,6 +241,11 @@ export class SessionPanel extends Disposable {
     }
   }
 
+  private postAccess(): void {
+    const readOnly = this.host.copilot.readOnly;
+    this.post({ type: 'access', readOnly, reason: readOnly ? READ_ONLY_REASON : undefined });
+  }
+
   private warnOnce(key: string, message: string): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);
@@ -256,6 +266,10 @@ export class SessionPanel extends Disposable {
   private async act(action: Action, promptId: string): Promise<void> {
     if (!this.shown.has(idKey(promptId)) || !this.engine.prompt(this.sessionId, promptId)) {
       this.warnOnce(`foreign:${action}`, `Ignored "${action}" from the session panel for a prompt it does not show.`);
+      return;
+    }
+    if ((action === 'rerun' || action === 'cancel') && this.host.copilot.readOnly) {
+      void vscode.window.showInformationMessage(READ_ONLY_REASON);
       return;
     }
     try {
@@ -287,6 +301,10 @@ export class SessionPanel extends Disposable {
   /** Sends a new prompt through the engine (one create per send, whatever the UI does). */
   private async send(text: string): Promise<void> {
     if (this.sending !== undefined) return;
+    if (this.host.copilot.readOnly) {
+      this.post({ type: 'sendState', sending: false, error: READ_ONLY_REASON });
+      return;
+    }
     const checked = validatePromptContent(text);
     if (!checked.ok) {
       this.post({ type: 'sendState', sending: false, error: checked.message });

@@ -77,6 +77,8 @@ export type HostMessage =
   | { type: 'sendState'; sending: boolean; error?: string; clearDraft?: boolean; status?: string }
   /** Graph keeps rejecting the token: background work stopped until "Sign in again". */
   | { type: 'signInRequired'; required: boolean }
+  /** Read-only mode (`securityCopilot.auth.access`): write actions are disabled, with the reason as tooltip. */
+  | { type: 'access'; readOnly: boolean; reason?: string }
   | { type: 'setDraft'; text: string; note?: string };
 
 // ---- webview → host ----
@@ -122,6 +124,7 @@ const hostShapes: { [K in HostMessage['type']]: Shape } = {
   sendState: { sending: 'boolean' },
   setDraft: { text: 'string' },
   signInRequired: { required: 'boolean' },
+  access: { readOnly: 'boolean' },
 };
 
 /** Longest string the host accepts from the webview (a prompt is at most 16 000 characters; code blocks too). */

@@ -117,6 +117,19 @@ let session: SessionView | undefined;
 const prompts = new Map<string, PromptView>();
 const articles = new Map<string, HTMLElement>();
 let sending = false;
+/** Why write actions are off (read-only mode), or undefined. */
+let readOnly: string | undefined;
+
+/** Disables a write action in read-only mode, with the reason as its tooltip. */
+function applyReadOnly(button: HTMLButtonElement): HTMLButtonElement {
+  if (readOnly) {
+    button.disabled = true;
+    button.title = readOnly;
+  } else if (!sending || button !== sendButton) {
+    button.disabled = false;
+  }
+  return button;
+}
 
 const saved = vscode.getState();
 vscode.setState({ sessionId, draft: saved?.draft });
@@ -144,7 +157,7 @@ input.addEventListener('keydown', (e) => {
 });
 
 function submit(): void {
-  if (sending) return;
+  if (sending || readOnly) return;
   const text = input.value;
   if (!text.trim()) {
     showSendError('Type a question first.');
@@ -162,8 +175,8 @@ function showSendError(message: string | undefined): void {
 
 function setSending(value: boolean): void {
   sending = value;
-  input.readOnly = value;
-  sendButton.disabled = value;
+  input.readOnly = value || !!readOnly;
+  sendButton.disabled = value || !!readOnly;
   sendButton.querySelector('span:last-child')!.textContent = value ? 'Sending…' : 'Send';
   composer.classList.toggle('sending', value);
 }
@@ -248,7 +261,7 @@ function renderEvaluation(p: PromptView, e: EvaluationView, latest: boolean): HT
   status.append(stateBadge(e, following), elapsed(e, following));
   if (latest && following) {
     if (p.canCancel && p.cancel?.state !== 'requesting' && p.cancel?.state !== 'requested') {
-      status.append(toolButton(document, 'circle-slash', 'Cancel', 'Ask Security Copilot to cancel this evaluation', () => send({ type: 'cancel', promptId: p.id })));
+      status.append(applyReadOnly(toolButton(document, 'circle-slash', 'Cancel', 'Ask Security Copilot to cancel this evaluation', () => send({ type: 'cancel', promptId: p.id }))));
     }
     status.append(toolButton(document, 'debug-stop', 'Stop following', 'Stop following this evaluation (it may still finish)', () => send({ type: 'stop', promptId: p.id })));
   }
@@ -257,7 +270,7 @@ function renderEvaluation(p: PromptView, e: EvaluationView, latest: boolean): HT
     wrap.append(renderAnswer(e));
     const tools = el('div', 'answer-tools');
     tools.append(toolButton(document, 'copy', 'Copy answer', 'Copy this answer as Markdown', () => send({ type: 'copyText', text: e.content ?? '', what: 'answer' })));
-    if (latest) tools.append(toolButton(document, 'debug-rerun', 'Re-run', 'Ask Security Copilot to answer this prompt again', () => send({ type: 'rerun', promptId: p.id })));
+    if (latest) tools.append(applyReadOnly(toolButton(document, 'debug-rerun', 'Re-run', 'Ask Security Copilot to answer this prompt again', () => send({ type: 'rerun', promptId: p.id }))));
     wrap.append(tools);
   } else if (e.outcome && e.outcome.kind !== 'success') {
     const box = el('div', `outcome outcome-${e.outcome.kind}`);
@@ -266,12 +279,12 @@ function renderEvaluation(p: PromptView, e: EvaluationView, latest: boolean): HT
     if (e.content) box.append(el('div', 'outcome-detail', e.content));
     if (latest) {
       for (const action of e.outcome.actions) {
-        if (action === 'retry') box.append(toolButton(document, 'debug-rerun', 'Try again', 'Run this prompt again', () => send({ type: 'rerun', promptId: p.id })));
+        if (action === 'retry') box.append(applyReadOnly(toolButton(document, 'debug-rerun', 'Try again', 'Run this prompt again', () => send({ type: 'rerun', promptId: p.id }))));
         if (action === 'signIn') box.append(toolButton(document, 'sign-in', 'Sign in again', 'Sign in again to grant what is needed', () => send({ type: 'signIn' })));
         if (action === 'refresh') box.append(toolButton(document, 'refresh', 'Refresh', 'Load the session again', () => send({ type: 'refresh' })));
       }
       if (!e.outcome.actions.includes('retry')) {
-        box.append(toolButton(document, 'debug-rerun', 'Re-run', 'Run this prompt again', () => send({ type: 'rerun', promptId: p.id })));
+        box.append(applyReadOnly(toolButton(document, 'debug-rerun', 'Re-run', 'Run this prompt again', () => send({ type: 'rerun', promptId: p.id }))));
       }
     }
     wrap.append(box);
@@ -299,7 +312,7 @@ function renderPrompt(p: PromptView): HTMLElement {
     else if (p.follow === 'failed') none.append(el('span', '', 'No answer yet.'));
     else {
       none.append(el('span', '', 'Not evaluated yet.'));
-      none.append(toolButton(document, 'play', 'Run', 'Ask Security Copilot to answer this prompt', () => send({ type: 'rerun', promptId: p.id })));
+      none.append(applyReadOnly(toolButton(document, 'play', 'Run', 'Ask Security Copilot to answer this prompt', () => send({ type: 'rerun', promptId: p.id }))));
     }
     article.append(none);
   } else {
@@ -423,6 +436,14 @@ function onMessage(m: HostMessage): void {
       return;
     case 'signInRequired':
       signInBanner.hidden = !m.required;
+      return;
+    case 'access':
+      readOnly = m.readOnly ? (m.reason ?? 'Read-only mode') : undefined;
+      document.body.classList.toggle('read-only', !!readOnly);
+      applyReadOnly(sendButton);
+      input.readOnly = !!readOnly || sending;
+      input.placeholder = readOnly ? readOnly : 'Ask Security Copilot… (Ctrl+Enter to send)';
+      for (const p of [...prompts.values()]) upsertPrompt(p);
       return;
     case 'sessionUpdated':
       session = m.session;

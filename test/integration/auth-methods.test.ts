@@ -128,6 +128,13 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
     await emulator.clearRequests();
     assert.equal(await vscode.commands.executeCommand('securityCopilot.createSession'), undefined);
     assert.equal(await vscode.commands.executeCommand('securityCopilot.renameSession', a.copilot.engine.list.sessions[0].id), undefined);
+    // The panel reads, but Send (and Re-run, Cancel) are off with the reason.
+    const first = a.copilot.engine.list.sessions[0].id;
+    await vscode.commands.executeCommand('securityCopilot.openSession', first);
+    const panel = a.panels.get(first)!;
+    await waitFor('the panel', () => panel.snapshot().session);
+    await panel.receive({ type: 'sendPrompt', content: 'must not be sent' });
+    assert.match(panel.snapshot().sendError ?? '', /Read-only mode/);
     assert.deepEqual(await graphRequests('POST', /./), [], 'no write reached Graph');
     assert.deepEqual(await graphRequests('PATCH', /./), [], 'no write reached Graph');
     await setSettings({ 'auth.access': undefined });
