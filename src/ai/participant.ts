@@ -8,7 +8,7 @@ import { pickSession } from '../ui/sessionPicker';
 import { composeChatPrompt, maskedNote, type Attachment } from './attachments';
 import { escapeMarkdown, fenced } from './markdown';
 import { privacyText, PRIVACY_DOCS_URL, type PrivacyNote } from './privacy';
-import { progressText, runList, sessionNameFor } from './tools';
+import { progressText, runList, sessionNameFor, suggestFollowups } from './tools';
 
 export const PARTICIPANT_ID = 'securityCopilot.chat';
 
@@ -37,14 +37,6 @@ export function stateFromHistory(history: vscode.ChatContext['history']): TurnSt
     if (state && typeof state === 'object') return state;
   }
   return undefined;
-}
-
-/** Up to three follow-ups: questions the answer itself suggests, else two generic next steps. */
-export function suggestFollowups(answer: string): string[] {
-  const offered = Array.from(answer.matchAll(/(?:^|\n)\s*(?:[-*\d.)]+\s*)?((?:Would you like|Do you want|Should I|Shall I)[^\n?]{5,160}\?)/gi), (m) => m[1].trim());
-  const unique = [...new Set(offered)].slice(0, 3);
-  if (unique.length) return unique;
-  return ['Summarize the key findings and the recommended next steps.', 'What should I investigate next?'];
 }
 
 function commandLink(command: string, args: unknown[], label: string): string {

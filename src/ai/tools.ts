@@ -179,6 +179,14 @@ export function sessionNameFor(question: string): string {
   return firstLine(question, Math.min(80, DISPLAY_NAME_MAX_LENGTH)) || 'Question from chat';
 }
 
+/** Up to three follow-ups: questions the answer itself suggests, else two generic next steps. */
+export function suggestFollowups(answer: string): string[] {
+  const offered = Array.from(answer.matchAll(/(?:^|\n)\s*(?:[-*\d.)]+\s*)?((?:Would you like|Do you want|Should I|Shall I)[^\n?]{5,160}\?)/gi), (m) => m[1].trim());
+  const unique = [...new Set(offered)].slice(0, 3);
+  if (unique.length) return unique;
+  return ['Summarize the key findings and the recommended next steps.', 'What should I investigate next?'];
+}
+
 /** One line per run phase, for progress messages ("Security Copilot is running… 12 s"). */
 export function progressText(entry: PromptEntry, startedAt: number, now = Date.now()): string {
   const elapsed = `${Math.max(0, Math.round((now - startedAt) / 1000))} s`;
