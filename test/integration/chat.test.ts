@@ -6,6 +6,8 @@
 // called with VS Code's real types (Uri, Location, MarkdownString, CancellationTokenSource) and a stream that
 // records what it is given.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -259,6 +261,11 @@ describe('Chat, tools and MCP (in the extension host)', function () {
       assert.equal(second.state.sessionId, first.state.sessionId);
       assert.doesNotMatch(second.stream.text('markdown'), /sent to Microsoft Security Copilot in workspace/, 'the note is said once');
       assert.deepEqual(await posts(), { sessions: 1, prompts: 2, evaluations: 1 + 1 });
+
+      // What the user saw, kept as a transcript (test-results/chat-transcript.json) for the README.
+      const out = path.resolve(__dirname, '..', '..', '..', 'test-results');
+      fs.mkdirSync(out, { recursive: true });
+      fs.writeFileSync(path.join(out, 'chat-transcript.json'), JSON.stringify([first.stream.parts, second.stream.parts], null, 2));
 
       // The tree and an open panel show both prompts of the chat's session.
       await vscode.commands.executeCommand('securityCopilot.openSession', first.state.sessionId);
