@@ -159,10 +159,13 @@ export class ChatParticipantHandler {
     let lastKey = '';
     const report = (force = false): void => {
       if (!last) return;
-      const key = `${last.run.kind}/${last.evaluations?.at(-1)?.state ?? ''}/${last.run.kind === 'following' ? (last.run.note ?? '') : ''}`;
+      const state = last.evaluations?.at(-1)?.state;
+      if (last.run.kind === 'idle' || state === 'completed' || state === 'cancelled') return; // the answer follows
+      const line = progressText(last, started);
+      const key = line.replace(/\d+ s$/, '');
       if (!force && key === lastKey) return;
       lastKey = key;
-      stream.progress(progressText(last, started));
+      stream.progress(line);
     };
     // Elapsed time while nothing changes: one line every 10 s rather than one per second.
     const ticker = setInterval(() => report(true), 10_000);

@@ -8,7 +8,7 @@ export function privacyText(workspaceId: string): string {
   return (
     `Your question (and any attached, masked excerpt) is sent to Microsoft Security Copilot in workspace "${workspaceId}" ` +
     'with your sign-in, and saved there as a session that the portal and this extension can open. ' +
-    "When a chat model or an agent called the tool, that model sees Security Copilot's answer."
+    "When a chat model or an agent asks through a tool, that model also sees Security Copilot's answer."
   );
 }
 
