@@ -326,20 +326,37 @@ describe('Chat, tools and MCP (in the extension host)', function () {
       }
     });
 
-    it('cancel mid-evaluation stops waiting without losing the session; the answer still arrives', async () => {
-      await emulator.answer({ match: 'slow hunt', content: 'finished later', runningMs: 4000, once: true });
+    it('cancel mid-evaluation cancels the evaluation in Security Copilot and keeps the session', async () => {
+      await emulator.answer({ match: 'slow hunt', content: 'never shown', runningMs: 6000, once: true });
       const cts = new vscode.CancellationTokenSource();
       const pending = turn(a, request('a slow hunt across all devices'), history(), cts.token);
       await emulator.waitForRequest((r) => r.method === 'POST' && EVALUATIONS.test(r.path));
       cts.cancel();
       const { stream, state } = await pending;
       assert.ok(state.sessionId && state.promptId, 'the turn keeps the session and prompt');
-      // The emulator has no cancel operation: the participant says the evaluation may still finish.
-      assert.match(stream.text('markdown'), /Stopped waiting\. Security Copilot may still finish/);
+      assert.match(stream.text('markdown'), /Cancelled the evaluation in Security Copilot\./);
       assert.deepEqual(
         stream.buttons().map((c) => c.command),
         ['securityCopilot.openSession', 'securityCopilot.exportSession'],
       );
+      const patches = await graphRequests('PATCH', /\/evaluations\/[^/]+$/);
+      assert.equal(patches.length, 1);
+      assert.deepEqual(patches[0].body, { isCancelled: true });
+      await waitFor('the evaluation to end cancelled', () => a.copilot.engine.prompt(state.sessionId!, state.promptId!)?.evaluations?.at(-1)?.state === 'cancelled');
+      assert.deepEqual(await posts(), { sessions: 1, prompts: 1, evaluations: 1 });
+    });
+
+    // The engine remembers a refused cancel for the window (no in-host suite after this one cancels).
+    it('cancel where the service refuses it: stops waiting, and the answer still arrives', async () => {
+      await emulator.configure({ cancel: 'refuse' });
+      await emulator.answer({ match: 'slow hunt', content: 'finished later', runningMs: 4000, once: true });
+      const cts = new vscode.CancellationTokenSource();
+      const pending = turn(a, request('another slow hunt across all devices'), history(), cts.token);
+      await emulator.waitForRequest((r) => r.method === 'POST' && EVALUATIONS.test(r.path));
+      cts.cancel();
+      const { stream, state } = await pending;
+      assert.ok(state.sessionId && state.promptId, 'the turn keeps the session and prompt');
+      assert.match(stream.text('markdown'), /Stopped waiting\. Security Copilot may still finish/);
       // The engine keeps following: the answer shows up in the session's prompt.
       await waitFor(
         'the answer after cancelling',
