@@ -8,7 +8,7 @@ import { pickSession } from '../ui/sessionPicker';
 import { composeChatPrompt, maskedNote, type Attachment } from './attachments';
 import { escapeMarkdown, fenced } from './markdown';
 import { privacyText, PRIVACY_DOCS_URL, type PrivacyNote } from './privacy';
-import { progressText, runList, sessionNameFor, suggestFollowups } from './tools';
+import { progressText, READ_ONLY_MESSAGE, runList, sessionNameFor, suggestFollowups } from './tools';
 
 export const PARTICIPANT_ID = 'securityCopilot.chat';
 
@@ -143,6 +143,11 @@ export class ChatParticipantHandler {
 
   private async ask(text: string, sessionId: string | undefined, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<TurnResult> {
     const engine = this.copilot.engine;
+    if (this.copilot.readOnly) {
+      stream.markdown(`**Not sent.** ${READ_ONLY_MESSAGE}`);
+      stream.button({ command: 'workbench.action.openSettings', title: 'Open Setting', arguments: ['securityCopilot.auth.access'] });
+      return { metadata: { securityCopilot: { sessionId } } };
+    }
     if (this.privacy.take()) {
       const note = new vscode.MarkdownString(`*${privacyText(this.copilot.workspaceId)} [Learn more](${PRIVACY_DOCS_URL})*\n\n`);
       stream.markdown(note);

@@ -9,6 +9,7 @@ import {
   runAsk,
   runList,
   runTranscript,
+  READ_ONLY_MESSAGE,
   TOOL_NAMES,
   ToolInputError,
   type ToolContext,
@@ -80,6 +81,7 @@ export class ToolRunner {
 
   private async ask(raw: unknown, signal: AbortSignal | undefined): Promise<ToolCallResult> {
     const input = parseAskInput(raw);
+    if (this.copilot.readOnly) throw new ToolFailure(`Security Copilot: ${READ_ONLY_MESSAGE}`);
     this.privacy.notifyOnce(this.copilot.workspaceId);
     let running: { sessionId: string; promptId: string } | undefined;
     const onAbort = (): void => {

@@ -98,6 +98,10 @@ export function toolDefinition(name: ToolName): ToolDefinition {
   return d;
 }
 
+export const READ_ONLY_MESSAGE =
+  'Security Copilot is in read-only mode (setting "securityCopilot.auth.access" is readOnly): asking creates sessions and prompts, ' +
+  'which needs read/write access. Set it to readWrite in your user settings to ask; listing sessions and reading transcripts still work.';
+
 /** A tool input that can't be used: the message is meant for the model (and the user) to correct it. */
 export class ToolInputError extends Error {
   override readonly name = 'ToolInputError';

@@ -381,6 +381,27 @@ describe('Chat, tools and MCP (in the extension host)', function () {
     });
   });
 
+  describe('read-only mode', () => {
+    afterEach(async () => {
+      await vscode.workspace.getConfiguration('securityCopilot').update('auth.access', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('read/write again', () => !a.copilot.readOnly);
+    });
+
+    it('an ask from chat or a tool is refused with the setting to change; reading still works', async () => {
+      await vscode.workspace.getConfiguration('securityCopilot').update('auth.access', 'readOnly', vscode.ConfigurationTarget.Global);
+      await waitFor('read-only mode', () => a.copilot.readOnly);
+      const chat = await turn(a, request('anything'));
+      assert.match(chat.stream.text('markdown'), /Not sent\..*read-only mode.*readWrite/s);
+      assert.ok(chat.stream.buttons().some((c) => c.command === 'workbench.action.openSettings'));
+      const token = new vscode.CancellationTokenSource().token;
+      await assert.rejects(
+        Promise.resolve(vscode.lm.invokeTool(TOOL_NAMES.ask, { input: { question: 'anything' }, toolInvocationToken: undefined }, token)),
+        /read-only mode/,
+      );
+      assert.deepEqual(await posts(), { sessions: 0, prompts: 0, evaluations: 0 });
+    });
+  });
+
   describe('off switch', () => {
     afterEach(async () => {
       await vscode.workspace.getConfiguration('securityCopilot').update('chat.enabled', undefined, vscode.ConfigurationTarget.Global);
