@@ -1,8 +1,9 @@
-// Builds four bundles:
+// Builds five bundles:
 //   dist/extension.js     the extension (node, cjs, `vscode` external)
 //   dist/identity.js      the `@azure/identity` sign-in methods (node, cjs), required at run time only when
 //                         `securityCopilot.auth.method` is not `vscode`; never part of dist/extension.js
 //   dist/webview/main.js  the session panel's script (browser, iife) + its CSS and the codicon font
+//   dist/mcp.js           the MCP server (node, cjs, MCP SDK inside), loaded only when the user enables it
 //   dist/emulator/cli.js  the local Graph emulator (node, cjs); never packaged (see .vscodeignore)
 // Flags: --production (minify, no sourcemaps), --watch, --emulator-only.
 const esbuild = require('esbuild');
@@ -74,6 +75,14 @@ if (!emulatorOnly) {
       format: 'cjs',
       target: 'node20',
       external: ['vscode'],
+    },
+    {
+      ...common,
+      entryPoints: ['src/ai/mcpServer.ts'],
+      outfile: 'dist/mcp.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
     },
     {
       ...common,

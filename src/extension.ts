@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ChatFeatures } from './ai';
 import { AnswerNotifier } from './answerNotifier';
 import { registerCommands } from './commands';
 import { Log } from './log';
@@ -16,6 +17,8 @@ export interface ExtensionApi {
   readonly plugins: PluginsView;
   /** The extension's log folder (the "Security Copilot" log is written below it). */
   readonly logUri: vscode.Uri;
+  /** Chat participant, language model tools and MCP server (their handlers, for in-host tests). */
+  readonly chat: ChatFeatures;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -34,6 +37,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     new AnswerNotifier(copilot, panels),
     ...registerCommands({ copilot, tree, panels, plugins, extensionUri: context.extensionUri }),
   );
+  const chat = new ChatFeatures(copilot, context);
+  context.subscriptions.push(chat);
 
   // Account changes (sign-in, sign-out, switch) and settings changes: nothing of the previous account or
   // workspace stays visible anywhere; every follower stops, and what is open reloads for the new one.
@@ -53,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
   log.info(`Security Copilot activated (VS Code ${vscode.version}).`);
-  return { copilot, tree, panels, plugins, logUri: context.logUri };
+  return { copilot, tree, panels, plugins, logUri: context.logUri, chat };
 }
 
 export function deactivate(): void {

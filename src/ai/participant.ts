@@ -1,0 +1,342 @@
+import * as vscode from 'vscode';
+import type { PromptEntry } from '../engine';
+import { describeError } from '../errors';
+import { isCancelledError, validateId, type EvaluationOutcome } from '../graph';
+import type { Copilot } from '../service';
+import { sessionLabel } from '../shared/protocol';
+import { pickSession } from '../ui/sessionPicker';
+import { composeChatPrompt, maskedNote, type Attachment } from './attachments';
+import { escapeMarkdown, fenced } from './markdown';
+import { privacyText, PRIVACY_DOCS_URL, type PrivacyNote } from './privacy';
+import { progressText, READ_ONLY_MESSAGE, runList, sessionNameFor, suggestFollowups } from './tools';
+
+export const PARTICIPANT_ID = 'securityCopilot.chat';
+
+/** What a turn remembers (ChatResult.metadata), read back from `context.history` by the next turn. */
+export interface TurnState {
+  /** The Security Copilot session this conversation continues; undefined: the next question starts one. */
+  sessionId?: string;
+  promptId?: string;
+  evaluationId?: string;
+  /** A prompt with attachments, masked and shown for review; `/send` sends exactly this text. */
+  pending?: string;
+  /** Follow-up questions suggested from the answer. */
+  followups?: string[];
+}
+
+export interface TurnResult extends vscode.ChatResult {
+  metadata: { securityCopilot: TurnState };
+}
+
+/** The latest state this participant left in the conversation (none: a new conversation). */
+export function stateFromHistory(history: vscode.ChatContext['history']): TurnState | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const turn = history[i] as Partial<vscode.ChatResponseTurn>;
+    if (!turn || typeof turn !== 'object' || !('result' in turn) || turn.participant !== PARTICIPANT_ID) continue;
+    const state = (turn.result?.metadata as TurnResult['metadata'] | undefined)?.securityCopilot;
+    if (state && typeof state === 'object') return state;
+  }
+  return undefined;
+}
+
+function commandLink(command: string, args: unknown[], label: string): string {
+  return `[${escapeMarkdown(label)}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
+}
+
+function outcomeAction(outcome: EvaluationOutcome): string {
+  switch (outcome.kind) {
+    case 'capacityExceeded':
+      return 'Try again later, or ask your Security Copilot admin to add capacity (SCUs).';
+    case 'rejected':
+      return 'Rephrase the question and ask again.';
+    case 'needAdditionalClaims':
+      return 'Run **Security Copilot: Sign In Again**, then ask again.';
+    case 'error':
+    case 'timedOut':
+      return 'Ask again, or ask a narrower question.';
+    case 'cancelled':
+      return 'Ask again when you want the answer.';
+    default:
+      return 'Open the session in the panel to see what Security Copilot recorded.';
+  }
+}
+
+/**
+ * `@securitycopilot`: each turn is a prompt in a Security Copilot session (one per conversation, or the one
+ * attached with /session), asked through the engine exactly once, with progress while it runs.
+ */
+export class ChatParticipantHandler {
+  constructor(
+    private readonly copilot: Copilot,
+    private readonly privacy: PrivacyNote,
+    private readonly enabled: () => boolean,
+  ) {}
+
+  readonly handle = async (
+    request: vscode.ChatRequest,
+    context: vscode.ChatContext,
+    stream: vscode.ChatResponseStream,
+    token: vscode.CancellationToken,
+  ): Promise<TurnResult> => {
+    const previous = stateFromHistory(context.history) ?? {};
+    const carry: TurnState = { sessionId: previous.sessionId };
+    if (!this.enabled()) {
+      stream.markdown('Security Copilot in chat is turned off (setting `securityCopilot.chat.enabled`).');
+      return { metadata: { securityCopilot: carry } };
+    }
+    const text = request.prompt.trim();
+    try {
+      switch (request.command) {
+        case 'new':
+          if (!text) {
+            stream.markdown('The next question starts a new Security Copilot session.');
+            return { metadata: { securityCopilot: {} } };
+          }
+          return await this.question(text, undefined, request, stream, token);
+        case 'session':
+          return await this.attach(text, carry, stream);
+        case 'sessions':
+          return await this.listSessions(carry, stream);
+        case 'export':
+          return await this.exportSession(carry, stream);
+        case 'send':
+          if (!previous.pending) {
+            stream.markdown('There is nothing waiting to be sent. Ask a question first.');
+            return { metadata: { securityCopilot: carry } };
+          }
+          return await this.ask(previous.pending, carry.sessionId, stream, token);
+        default:
+          if (!text) {
+            stream.markdown(
+              'Ask Security Copilot a question, for example *"Summarize the high-severity incidents of the last 24 hours"*. ' +
+                'Each question becomes a prompt in a Security Copilot session. Commands: `/new`, `/session`, `/sessions`, `/export`.',
+            );
+            return { metadata: { securityCopilot: carry } };
+          }
+          return await this.question(text, carry.sessionId, request, stream, token);
+      }
+    } catch (e) {
+      return this.failure(e, carry, stream);
+    }
+  };
+
+  /** A question, with its attachments masked and shown for review first. */
+  private async question(
+    text: string,
+    sessionId: string | undefined,
+    request: vscode.ChatRequest,
+    stream: vscode.ChatResponseStream,
+    token: vscode.CancellationToken,
+  ): Promise<TurnResult> {
+    const attachments = await readReferences(request.references);
+    if (!attachments.length) return this.ask(text, sessionId, stream, token);
+    const composed = composeChatPrompt(text, attachments);
+    const masked = maskedNote(composed.maskedCount, composed.maskedKinds);
+    const cut = composed.cutChars ? ` ${composed.cutChars.toLocaleString('en-US')} characters were left out to stay within the limit.` : '';
+    stream.markdown(
+      `This is exactly what will be sent to Security Copilot (workspace \`${this.copilot.workspaceId}\`). ${masked}${cut} ` +
+        'Nothing is sent until you choose **Send to Security Copilot** (or type `/send`).\n\n',
+    );
+    stream.markdown(fenced(composed.prompt, 'markdown'));
+    return { metadata: { securityCopilot: { sessionId, pending: composed.prompt } } };
+  }
+
+  private async ask(text: string, sessionId: string | undefined, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<TurnResult> {
+    const engine = this.copilot.engine;
+    if (this.copilot.readOnly) {
+      stream.markdown(`**Not sent.** ${READ_ONLY_MESSAGE}`);
+      stream.button({ command: 'workbench.action.openSettings', title: 'Open Setting', arguments: ['securityCopilot.auth.access'] });
+      return { metadata: { securityCopilot: { sessionId } } };
+    }
+    if (this.privacy.take()) {
+      const note = new vscode.MarkdownString(`*${privacyText(this.copilot.workspaceId)} [Learn more](${PRIVACY_DOCS_URL})*\n\n`);
+      stream.markdown(note);
+    }
+    const state: TurnState = { sessionId };
+    if (!state.sessionId) {
+      stream.progress('Creating a Security Copilot session…');
+      const session = await engine.createSession(sessionNameFor(text));
+      state.sessionId = session.id;
+    }
+    const started = Date.now();
+    const abort = new AbortController();
+    let last: PromptEntry | undefined;
+    let lastKey = '';
+    const report = (force = false): void => {
+      if (!last) return;
+      const state = last.evaluations?.at(-1)?.state;
+      if (last.run.kind === 'idle' || state === 'completed' || state === 'cancelled') return; // the answer follows
+      const line = progressText(last, started);
+      const key = line.replace(/\d+ s$/, '');
+      if (!force && key === lastKey) return;
+      lastKey = key;
+      stream.progress(line);
+    };
+    // Elapsed time while nothing changes: one line every 10 s rather than one per second.
+    const ticker = setInterval(() => report(true), 10_000);
+    const sub = token.onCancellationRequested(() => abort.abort());
+    stream.progress('Sending the question to Security Copilot…');
+    try {
+      const result = await engine.ask(state.sessionId, text, {
+        signal: abort.signal,
+        onUpdate: (entry) => {
+          last = entry;
+          state.promptId = entry.prompt.id;
+          report();
+        },
+      });
+      state.promptId = result.promptId;
+      state.evaluationId = result.evaluationId;
+      this.render(result.outcome, state, stream);
+      return { metadata: { securityCopilot: state } };
+    } catch (e) {
+      if (abort.signal.aborted || isCancelledError(e)) return this.cancelled(state, stream);
+      return this.failure(e, state, stream);
+    } finally {
+      clearInterval(ticker);
+      sub.dispose();
+    }
+  }
+
+  private render(outcome: EvaluationOutcome, state: TurnState, stream: vscode.ChatResponseStream): void {
+    const sessionId = state.sessionId!;
+    if (outcome.kind === 'success') {
+      const content = outcome.content?.trim();
+      // The answer is Security Copilot's Markdown: rendered by VS Code's chat (no HTML, no command links).
+      stream.markdown(content ? new vscode.MarkdownString(content) : '*Security Copilot finished but sent no answer text.*');
+      state.followups = content ? suggestFollowups(content) : undefined;
+    } else {
+      stream.markdown(`**No answer (${outcome.kind}).** ${outcome.message} ${outcomeAction(outcome)}`);
+      if (outcome.content?.trim()) stream.markdown(`\n\n${fenced(outcome.content.trim())}`);
+      if (outcome.kind === 'needAdditionalClaims') stream.button({ command: 'securityCopilot.signInAgain', title: 'Sign In Again' });
+    }
+    this.sessionButtons(sessionId, stream);
+  }
+
+  private sessionButtons(sessionId: string, stream: vscode.ChatResponseStream): void {
+    stream.button({ command: 'securityCopilot.openSession', title: 'Open in Panel', arguments: [sessionId] });
+    stream.button({ command: 'securityCopilot.exportSession', title: 'Export', arguments: [sessionId] });
+  }
+
+  private async cancelled(state: TurnState, stream: vscode.ChatResponseStream): Promise<TurnResult> {
+    let how = 'Stopped waiting. Security Copilot may still finish: the answer will show in the session panel.';
+    if (state.sessionId && state.promptId) {
+      const r = await this.copilot.engine.cancel(state.sessionId, state.promptId).catch(() => undefined);
+      if (r?.kind === 'cancelled') how = 'Cancelled the evaluation in Security Copilot.';
+      else if (r?.kind === 'notRunning') how = 'Stopped waiting: the evaluation had already finished; open the session to see it.';
+    }
+    stream.markdown(how);
+    if (state.sessionId) this.sessionButtons(state.sessionId, stream);
+    return { metadata: { securityCopilot: state } };
+  }
+
+  private failure(e: unknown, state: TurnState, stream: vscode.ChatResponseStream): TurnResult {
+    const view = describeError(e);
+    const signIn = view.signIn || (e as { details?: { signIn?: boolean } }).details?.signIn === true;
+    if (view.cancelled) {
+      stream.markdown('Cancelled.');
+      return { metadata: { securityCopilot: state } };
+    }
+    this.copilot.log.warn(`Chat: ${view.message}`);
+    const action = signIn
+      ? ' Sign in, then ask again.'
+      : view.setupGuide
+        ? ' The setup guide lists the app registration, permission and Security Copilot role you need.'
+        : '';
+    stream.markdown(`**Security Copilot could not answer.** ${view.message}${action}`);
+    if (signIn) stream.button({ command: 'securityCopilot.signIn', title: 'Sign In' });
+    if (view.setupGuide) stream.button({ command: 'securityCopilot.openSetupGuide', title: 'Open Setup Guide' });
+    if (state.sessionId) this.sessionButtons(state.sessionId, stream);
+    return { metadata: { securityCopilot: state }, errorDetails: { message: view.message } };
+  }
+
+  /** `/session [id]`: continue a session chosen in the picker (or given by id). */
+  private async attach(text: string, carry: TurnState, stream: vscode.ChatResponseStream): Promise<TurnResult> {
+    let id: string | undefined;
+    if (text) {
+      const checked = validateId(text, 'Session ID');
+      if (!checked.ok) {
+        stream.markdown(`${checked.message} Type \`/session\` alone to pick a session from the list.`);
+        return { metadata: { securityCopilot: carry } };
+      }
+      id = checked.value;
+    } else {
+      const picked = await pickSession(this.copilot, { title: 'Continue a Security Copilot session in chat' });
+      if (picked?.kind !== 'session') {
+        stream.markdown('No session chosen; this conversation goes on as before.');
+        return { metadata: { securityCopilot: carry } };
+      }
+      id = picked.id;
+    }
+    const session = this.copilot.engine.session(id);
+    stream.markdown(
+      `This conversation now continues **${escapeMarkdown(sessionLabel(session?.displayName))}** (\`${id}\`). The next question is asked in that session.`,
+    );
+    this.sessionButtons(id, stream);
+    return { metadata: { securityCopilot: { sessionId: id } } };
+  }
+
+  /** `/sessions`: recent sessions as links that open them. */
+  private async listSessions(carry: TurnState, stream: vscode.ChatResponseStream): Promise<TurnResult> {
+    stream.progress('Loading your Security Copilot sessions…');
+    const { sessions } = await runList({ engine: this.copilot.engine, workspaceId: () => this.copilot.workspaceId }, { top: 10 });
+    if (!sessions.length) {
+      stream.markdown('No Security Copilot sessions in this workspace yet. Ask a question to start one.');
+      return { metadata: { securityCopilot: carry } };
+    }
+    const md = new vscode.MarkdownString(`Recent Security Copilot sessions (workspace \`${this.copilot.workspaceId}\`):\n\n`);
+    md.isTrusted = { enabledCommands: ['securityCopilot.openSession'] };
+    for (const s of sessions) {
+      md.appendMarkdown(`- ${commandLink('securityCopilot.openSession', [s.id], sessionLabel(s.displayName))} — \`${s.id}\`\n`);
+    }
+    md.appendMarkdown('\nType `/session <id>` to continue one of them here.');
+    stream.markdown(md);
+    return { metadata: { securityCopilot: carry } };
+  }
+
+  /** `/export`: the conversation's session as Markdown in a new editor. */
+  private async exportSession(carry: TurnState, stream: vscode.ChatResponseStream): Promise<TurnResult> {
+    if (!carry.sessionId) {
+      stream.markdown('This conversation has no Security Copilot session yet. Ask a question or attach one with `/session`.');
+      return { metadata: { securityCopilot: carry } };
+    }
+    const uri = await vscode.commands.executeCommand<string | undefined>('securityCopilot.exportSession', carry.sessionId, { untitled: true });
+    stream.markdown(uri ? 'Exported the session to a new Markdown editor.' : 'The session was not exported.');
+    return { metadata: { securityCopilot: carry } };
+  }
+
+  readonly followupProvider: vscode.ChatFollowupProvider = {
+    provideFollowups: (result) => {
+      const state = (result.metadata as TurnResult['metadata'] | undefined)?.securityCopilot;
+      if (!state) return [];
+      if (state.pending) return [{ prompt: '', command: 'send', label: 'Send to Security Copilot' }];
+      return (state.followups ?? []).map((q) => ({ prompt: q, label: q }));
+    },
+  };
+}
+
+/** The text of `#file` and selection references (other kinds are ignored). */
+export async function readReferences(references: readonly vscode.ChatPromptReference[]): Promise<Attachment[]> {
+  const out: Attachment[] = [];
+  for (const ref of references) {
+    const value = ref.value;
+    let uri: vscode.Uri | undefined;
+    let range: vscode.Range | undefined;
+    if (value instanceof vscode.Uri) uri = value;
+    else if (value instanceof vscode.Location) {
+      uri = value.uri;
+      range = value.range;
+    } else continue;
+    let doc: vscode.TextDocument;
+    try {
+      doc = await vscode.workspace.openTextDocument(uri);
+    } catch {
+      continue; // a folder or a binary file: nothing to attach
+    }
+    const name = vscode.workspace.asRelativePath(uri, false);
+    const r = range && !range.isEmpty ? range : undefined;
+    const lines = r ? (r.start.line === r.end.line ? `line ${r.start.line + 1}` : `lines ${r.start.line + 1}–${r.end.line + 1}`) : '';
+    out.push({ source: lines ? `${name}, ${lines}` : name, text: doc.getText(r), languageId: doc.languageId });
+  }
+  return out;
+}
