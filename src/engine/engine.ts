@@ -665,6 +665,8 @@ export class CopilotEngine {
   /** Sends a prompt and waits for its answer (chat, tools, promptbooks). */
   async ask(sessionId: string, content: string, options: AskOptions = {}): Promise<AskResult> {
     if (options.signal?.aborted) throw new GraphCancelledError();
+    // A send is not abortable once it started (the POST may already have created the prompt); an abort that
+    // comes meanwhile ends the wait right after, with the prompt's ids on the error.
     const ref = await this.submit(sessionId, content);
     return this.waitForAnswer(ref.sessionId, ref.promptId, options);
   }
@@ -995,7 +997,8 @@ export class CopilotEngine {
         signal?.removeEventListener('abort', onAbort);
         fn();
       };
-      const onAbort = (): void => done(() => reject(new GraphCancelledError()));
+      // The error says which prompt it was, so a caller whose wait was cancelled can still cancel the run.
+      const onAbort = (): void => done(() => reject(Object.assign(new GraphCancelledError(), { sessionId: p.sessionId, promptId: p.prompt.id })));
       const check = (): void => {
         const latest = p.evaluations?.at(-1);
         try {
@@ -1076,6 +1079,8 @@ export class CopilotEngine {
     this.starts.clear();
     this.creates.clear();
     this.details.clear();
+    // Another account or workspace may well support cancelling.
+    this.cancelUnsupported = undefined;
     this.sessions.clear();
     this.order = [];
     this.nextLink = undefined;
