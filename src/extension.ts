@@ -3,6 +3,7 @@ import { AnswerNotifier } from './answerNotifier';
 import { registerCommands } from './commands';
 import { Log } from './log';
 import { SessionPanels } from './panels/sessionPanel';
+import { WorkspaceSettingsGuard } from './settingsGuard';
 import { Copilot } from './service';
 import { StatusBar } from './statusBar';
 import { PluginsView } from './views/pluginsView';
@@ -16,6 +17,8 @@ export interface ExtensionApi {
   readonly plugins: PluginsView;
   /** The extension's log folder (the "Security Copilot" log is written below it). */
   readonly logUri: vscode.Uri;
+  /** User-only settings a workspace tried to set (ignored, with a warning). */
+  readonly settingsGuard: WorkspaceSettingsGuard;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -24,7 +27,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tree = new SessionsTree(copilot);
   const panels = new SessionPanels({ copilot, extensionUri: context.extensionUri });
   const plugins = new PluginsView(copilot);
+  const settingsGuard = new WorkspaceSettingsGuard(log);
   context.subscriptions.push(
+    settingsGuard,
     log,
     copilot,
     tree,
@@ -53,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
   log.info(`Security Copilot activated (VS Code ${vscode.version}).`);
-  return { copilot, tree, panels, plugins, logUri: context.logUri };
+  return { copilot, tree, panels, plugins, logUri: context.logUri, settingsGuard };
 }
 
 export function deactivate(): void {

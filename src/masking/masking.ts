@@ -16,6 +16,7 @@
 // (./rules.ts) add key=value pairs, URL and header credentials and a few more formats. The preset's
 // `filter-comments` rule is left out on purpose: it would let a `secretlint-disable` comment inside the selected
 // text switch masking off.
+import type { lintSource as lintSourceType } from '@secretlint/core' with { 'resolution-mode': 'import' };
 import { applyFindings, type Finding, findSecrets, type MaskResult } from './rules';
 
 export type { MaskResult } from './rules';
@@ -50,7 +51,7 @@ const KIND_FOR_RULE: Record<string, string> = {
   '@secretlint/secretlint-rule-database-connection-string': 'password',
 };
 
-type CoreConfig = Parameters<typeof import('@secretlint/core', { with: { 'resolution-mode': 'import' } }).lintSource>[0]['options']['config'];
+type CoreConfig = Parameters<typeof lintSourceType>[0]['options']['config'];
 type Lint = (text: string) => Promise<{ ruleId: string; range: readonly [number, number] }[]>;
 let lintPromise: Promise<Lint> | undefined;
 

@@ -283,7 +283,7 @@ function scanCredentials(text: string, push: Push): void {
     push(start, start + m[2].length, 'password', 2, 'user');
   }
   // --password value, -Password value, -p:value, /p:value (the `--password=value` form is a key=value pair)
-  for (const m of text.matchAll(/(?:^|[\s"'(\[,])(?:--?|\/)([A-Za-z][\w-]*)(?:[ \t]+|[:=])(?!-)(["']?)((?:pass:|env:)?)([^\s"'<>]+)\2/g)) {
+  for (const m of text.matchAll(/(?:^|[\s"'([,])(?:--?|\/)([A-Za-z][\w-]*)(?:[ \t]+|[:=])(?!-)(["']?)((?:pass:|env:)?)([^\s"'<>]+)\2/g)) {
     const flag = m[1];
     const value = m[4];
     if (!isSecretKey(flag, value) || isPlaceholder(value) || value.startsWith('(')) continue;
