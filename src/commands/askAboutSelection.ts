@@ -21,7 +21,9 @@ export const askAboutSelection: CommandDefinition = {
     const text = editor && selection && !selection.isEmpty ? editor.document.getText(selection) : '';
     const checked = checkSelectionText(text);
     if (!editor || !selection || !checked.ok) {
-      void vscode.window.showInformationMessage(checked.ok ? 'Select the text you want to ask Security Copilot about first.' : checked.message);
+      const message = checked.ok ? 'Select the text you want to ask Security Copilot about first.' : checked.message;
+      ctx.copilot.log.info(`Ask About Selection: ${message}`);
+      void vscode.window.showInformationMessage(message);
       return undefined;
     }
     const document = editor.document;
