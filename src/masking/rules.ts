@@ -135,6 +135,10 @@ function quoted(text: string, i: number): [number, number] | undefined {
       j++;
       continue;
     }
+    if (c === q && q === "'" && text[j + 1] === "'" && j > i + 1) {
+      j++; // YAML's '' inside a single-quoted string
+      continue;
+    }
     if (c === q) return [i + 1, j];
     if (c === '\n' || c === '\r') return undefined;
   }
@@ -190,6 +194,8 @@ function scanKeyValues(text: string, push: Push): void {
       } else if (atLineStart && !/\s[\w.-]+\s*=/.test(rest)) {
         // env/YAML/INI: the rest of the line, without a trailing comment (` # …`) or a trailing comma
         value = rest.replace(/\s+#.*$/, '').replace(/\s*[,;]\s*$/, '');
+        // `PGPASSWORD=x psql -h db`: a variable set for one command; the command is not part of the value
+        if (/\s-{1,2}[A-Za-z]/.test(value)) value = /^\S*/.exec(value)![0];
       } else {
         value = /^[^\s;&,"'<>()[\]{}|]*/.exec(rest)![0];
       }
@@ -198,7 +204,8 @@ function scanKeyValues(text: string, push: Push): void {
     }
     const value = text.slice(start, end);
     if (!isSecretKey(key, value) || isPlaceholder(value)) continue;
-    // `code` is secret only in a query string, and `sig` only as a SAS parameter.
+    // `max_tokens: 4096`, `prompt_tokens=812`: counts, not tokens (a numeric password or PIN is still masked)
+    if (/^\d{1,9}$/.test(value) && !/pass|pwd|pin|otp|secret|key/i.test(key)) continue;
     push(start, end, KIND_FOR_KEY(key), 1, key);
   }
   // `- name: DB_PASSWORD` / `value: …` (Kubernetes env), `{"name": "DB_PASSWORD", "value": "…"}` (app settings)
@@ -294,6 +301,20 @@ function scanCredentials(text: string, push: Push): void {
   for (const m of text.matchAll(/ConvertTo-SecureString\s+(?:-String\s+)?(["'])([^"'\r\n]+)\1/gi)) {
     const start = (m.index ?? 0) + m[0].length - 1 - m[2].length;
     push(start, start + m[2].length, 'password', 2, 'SecureString');
+  }
+  // Tools whose password flag is a single letter: mysql -pSECRET / -p SECRET is ambiguous, only the glued
+  // form is masked; sqlcmd -P SECRET; ssh-keygen -N "passphrase"; sshpass -p SECRET
+  const toolFlags: [RegExp, string][] = [
+    [/\bmysql(?:dump|admin)?\b[^\n]*?\s-p(["']?)([^\s"']+)\1/g, 'password'],
+    [/\bsqlcmd\b[^\n]*?\s-P\s+(["']?)([^\s"']+)\1/g, 'password'],
+    [/\bssh-keygen\b[^\n]*?\s-N\s+(["'])([^"'\n]+)\1/g, 'password'],
+    [/\bsshpass\s+-p\s*(["']?)([^\s"']+)\1/g, 'password'],
+  ];
+  for (const [re, kind] of toolFlags) {
+    for (const m of text.matchAll(re)) {
+      const start = (m.index ?? 0) + m[0].length - m[1].length - m[2].length;
+      push(start, start + m[2].length, kind, 2, 'flag');
+    }
   }
   for (const m of text.matchAll(/\bnet(?:\.exe)?\s+user\s+("[^"]+"|\S+)\s+(?![/*])(["']?)([^\s"']+)\2/gi)) {
     const start = (m.index ?? 0) + m[0].length - m[2].length - m[3].length;
