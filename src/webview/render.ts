@@ -22,6 +22,17 @@ const FORBIDDEN_TAGS = [
  */
 const ALLOWED_ATTRIBUTES = ['href', 'title', 'class', 'start', 'colspan', 'rowspan', 'align', 'lang', 'dir'];
 
+/** Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Makes bidi controls visible (`[U+202E]`) so text can't display as something else ("invoice\u202Efdp.exe"
+ * showing as "invoiceexe.pdf", Trojan Source in scripts). For answers here, and for names wherever they are shown.
+ */
+export function revealBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`);
+}
+
 export interface Renderer {
   /** Markdown → a sanitized fragment. https links carry their target in `data-href` and have no `href`; other links become text. */
   render(markdown: string, actions: CodeBlockActions): DocumentFragment;
@@ -75,6 +86,14 @@ export function createRenderer(win: Window & typeof globalThis, options: Rendere
         span.textContent = a.textContent;
         a.replaceWith(span);
       }
+    }
+
+    // Bidi controls in any text (code included) are shown, not obeyed.
+    const walker = doc.createTreeWalker(fragment, 4 /* NodeFilter.SHOW_TEXT */);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.nodeValue ?? '';
+      if (BIDI_CONTROLS.test(text)) node.nodeValue = revealBidiControls(text);
+      BIDI_CONTROLS.lastIndex = 0;
     }
 
     // Wide tables scroll on their own instead of widening the panel.

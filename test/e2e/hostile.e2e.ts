@@ -179,9 +179,13 @@ describe('Hostile content: nothing runs, nothing navigates, nothing is requested
       await frame.locator('article.prompt .evaluation.latest .state[data-state="completed"]').nth(chunkCount - 1).waitFor({ timeout: 60_000 });
       const navigations: string[] = [];
       page.on('framenavigated', (f) => navigations.push(f.url()));
-      const text = await frame.locator('body').innerText();
+      // textContent: articles scrolled out of view may be skipped by innerText
+      const text = (await frame.locator('body').evaluate((b) => b.textContent)) ?? '';
       const unreadable = LABELS.filter((l) => !text.includes(l));
       assert.deepEqual(unreadable, [], 'every vector label is readable in the panel');
+      const answers = (await frame.locator('.answer').evaluateAll((els) => els.map((e) => e.textContent ?? '').join('\n'))) ?? '';
+      assert.ok(answers.includes('[U+202E]exe.lanigiro'), 'a bidi override in an answer is shown, not obeyed');
+      assert.ok(!/[\u202A-\u202E\u2066-\u2069]/.test(answers), 'no bidi control is left in the answers');
       assert.ok((await frame.locator('#session-title').innerText()).includes('<img src=x onerror='), 'the title shows the name as text');
       assert.equal(await frame.locator('.answer script, .answer iframe, .answer img, .answer svg, .answer math, .answer style, .answer form, .answer object, .answer embed, .answer [onerror], .answer [onload], .answer [style]').count(), 0);
       // Click every non-link the answers turned links into (they must do nothing).

@@ -41,8 +41,15 @@ describe('hostile content in answers (jsdom, markdown-it raw HTML off and on)', 
           if (!button.classList.contains('tool-button')) problems.push(`${label} kept a <button>`);
         }
         if (!(host.textContent ?? '').includes(label)) problems.push(`${label} is not readable`);
+        if (/[\u202A-\u202E\u2066-\u2069]/.test(host.textContent ?? '')) problems.push(`${label} kept a bidi control`);
       }
       assert.deepEqual(problems, []);
     });
   }
+
+  it('shows bidi controls instead of obeying them (names and answers can\'t display as something else)', () => {
+    const host = win.document.createElement('div');
+    host.appendChild(createRenderer(win).render('invoice\u202Efdp.exe and `\u2066code\u2069`', actions));
+    assert.equal(host.textContent, 'invoice[U+202E]fdp.exe and [U+2066]code[U+2069]\n');
+  });
 });
