@@ -19,8 +19,6 @@ export interface ExtensionApi {
   readonly logUri: vscode.Uri;
   /** User-only settings a workspace tried to set (ignored, with a warning). */
   readonly settingsGuard: WorkspaceSettingsGuard;
-  /** Folder of the extension's logs (the *Security Copilot* log channel is written there). */
-  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
