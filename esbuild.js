@@ -2,6 +2,7 @@
 //   dist/extension.js     the extension (node, cjs, `vscode` external)
 //   dist/identity.js      the `@azure/identity` sign-in methods (node, cjs), required at run time only when
 //                         `securityCopilot.auth.method` is not `vscode`; never part of dist/extension.js
+//   dist/masking.js       secret masking with secretlint's preset (node, cjs), loaded by the extension on first use
 //   dist/webview/main.js  the session panel's script (browser, iife) + its CSS and the codicon font
 //   dist/mcp.js           the MCP server (node, cjs, MCP SDK inside), loaded only when the user enables it
 //   dist/emulator/cli.js  the local Graph emulator (node, cjs); never packaged (see .vscodeignore)
@@ -36,6 +37,14 @@ function copyWebviewAssets() {
   for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(out, f));
 }
 
+/** Keeps `require('./masking.js')` (src/masking/load.ts) out of the extension bundle: it loads dist/masking.js. */
+const lazyMasking = {
+  name: 'lazy-masking',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/masking\.js$/ }, () => ({ path: './masking.js', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -66,6 +75,15 @@ if (!emulatorOnly) {
       target: 'node20',
       // @azure/identity lives in dist/identity.js only; the extension loads that file with a run-time require.
       external: ['vscode', '@azure/identity'],
+      plugins: [...common.plugins, lazyMasking],
+    },
+    {
+      ...common,
+      entryPoints: ['src/masking/masking.ts'],
+      outfile: 'dist/masking.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
     },
     {
       ...common,

@@ -23,7 +23,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  { files: ['src/graph/**', 'src/engine/**', 'src/core/**', 'emulator/**', 'src/shared/**', 'src/webview/**'], rules: noVscode },
+  { files: ['src/graph/**', 'src/engine/**', 'src/core/**', 'src/masking/**', 'emulator/**', 'src/shared/**', 'src/webview/**'], rules: noVscode },
   { files: ['src/webview/**'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['**/*.js', '**/*.mjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   { files: ['test/e2e/**', 'scripts/**'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },

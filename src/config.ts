@@ -22,26 +22,53 @@ export interface Settings {
 }
 
 /**
- * Reads a setting that decides where a token goes. They are declared with `application` scope, so VS Code
- * ignores workspace values; we also read only the user (global) value and the default ourselves, so a
- * workspace `.vscode/settings.json` can never redirect a token even if the scope rule changes.
+ * Settings that decide where a token or a prompt goes, or how much is masked: only user settings may set them.
+ * They are declared with `application` scope (VS Code ignores workspace values) and read through `userOnly`.
+ */
+export const USER_ONLY_KEYS = [
+  'graphEndpoint',
+  'workspaceId',
+  'auth.providerId',
+  'auth.clientId',
+  'auth.tenantId',
+  'auth.method',
+  'auth.authorityHost',
+  'auth.access',
+  'allowInsecureLoopback',
+  'masking.allowedKeys',
+] as const;
+
+/**
+ * Reads a setting from user (global) settings or its default only, so a workspace `.vscode/settings.json` can
+ * never redirect a token or a prompt even if the scope rule changes. A value of the wrong type counts as unset.
  */
 function userOnly<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
-  const inspected = config.inspect<T>(key);
-  return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+  const inspected = config.inspect<unknown>(key);
+  for (const v of [inspected?.globalValue, inspected?.defaultValue]) {
+    if (v !== undefined && typeof v === typeof fallback && Array.isArray(v) === Array.isArray(fallback)) return v as T;
+  }
+  return fallback;
 }
+
+const text = (v: string, fallback: string) => v.trim() || fallback;
 
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const pageSize = Number(config.get<number>('pageSize', 25));
+  const pageSize = Number(config.get<unknown>('pageSize', 25));
+  const providerId = text(userOnly(config, 'auth.providerId', 'microsoft'), 'microsoft');
+  const method = asMethod(userOnly<string>(config, 'auth.method', 'vscode'));
   return {
-    endpoint: checkGraphEndpoint(userOnly(config, 'graphEndpoint', 'https://graph.microsoft.com')),
-    workspaceId: (config.get<string>('workspaceId', 'default') || 'default').trim(),
-    providerId: userOnly(config, 'auth.providerId', 'microsoft').trim() || 'microsoft',
+    endpoint: checkGraphEndpoint(config.inspect('graphEndpoint')?.globalValue ?? userOnly(config, 'graphEndpoint', 'https://graph.microsoft.com'), {
+      // the @azure/identity methods always get real Entra tokens
+      providerId: method === 'vscode' ? providerId : 'microsoft',
+      allowInsecureLoopback: userOnly(config, 'allowInsecureLoopback', false),
+    }),
+    workspaceId: text(userOnly(config, 'workspaceId', 'default'), 'default'),
+    providerId,
     clientId: userOnly(config, 'auth.clientId', '').trim(),
-    tenantId: userOnly(config, 'auth.tenantId', 'organizations').trim() || 'organizations',
+    tenantId: text(userOnly(config, 'auth.tenantId', 'organizations'), 'organizations'),
     pageSize: Number.isInteger(pageSize) ? Math.min(100, Math.max(1, pageSize)) : 25,
-    method: asMethod(userOnly<string>(config, 'auth.method', 'vscode')),
+    method,
     authority: checkAuthorityHost(userOnly(config, 'auth.authorityHost', 'https://login.microsoftonline.com')),
     access: userOnly<string>(config, 'auth.access', 'readWrite') === 'readOnly' ? 'readOnly' : 'readWrite',
   };
@@ -49,6 +76,30 @@ export function readSettings(): Settings {
 
 function asMethod(value: string): AuthMethod {
   return (AUTH_METHODS as readonly string[]).includes(value) ? (value as AuthMethod) : 'vscode';
+}
+
+export interface MaskingSettings {
+  /** User patterns, plus the workspace's when the workspace is trusted (a workspace may add masking). */
+  extraPatterns: string[];
+  /** From user settings only (a workspace may never remove masking). */
+  allowedKeys: string[];
+  /** Workspace patterns left out because the workspace is in Restricted Mode. */
+  ignoredWorkspacePatterns: number;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+
+/** Masking settings for a document (`resource` picks its folder's settings in a multi-root workspace). */
+export function readMaskingSettings(resource?: vscode.Uri, trusted = vscode.workspace.isTrusted): MaskingSettings {
+  const config = vscode.workspace.getConfiguration(SECTION, resource);
+  const patterns = config.inspect<unknown>('masking.extraPatterns');
+  const workspacePatterns = [...strings(patterns?.workspaceValue), ...strings(patterns?.workspaceFolderValue)];
+  const extraPatterns = [...new Set([...strings(patterns?.globalValue), ...(trusted ? workspacePatterns : [])])];
+  return {
+    extraPatterns,
+    allowedKeys: strings(config.inspect<unknown>('masking.allowedKeys')?.globalValue),
+    ignoredWorkspacePatterns: trusted ? 0 : workspacePatterns.length,
+  };
 }
 
 /** True when a configuration change touches this extension's settings. */

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isSignedOutError } from './auth/auth';
 import { adviceForSignInError, FORBIDDEN_ADVICE } from './core/signInErrors';
 import { isGraphError, mayHaveBeenProcessed, type GraphError } from './graph';
+import { redact } from './masking/rules';
 
 export interface ErrorView {
   message: string;
@@ -27,10 +28,10 @@ export function isCancelledSignIn(error: unknown): boolean {
   return /did not consent|user cancel|cancelled by (the )?user/i.test(m) || (/cancel/i.test(m) && /sign|auth|login/i.test(m));
 }
 
-/** One place that turns any failure into what the user reads. */
+/** One place that turns any failure into what the user reads (redacted: Graph may echo a token back). */
 export function describeError(error: unknown): ErrorView {
   const view = (message: string, extra: Partial<ErrorView> = {}): ErrorView => ({
-    message,
+    message: redact(message),
     signIn: false,
     setupGuide: false,
     cancelled: false,

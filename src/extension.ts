@@ -4,6 +4,7 @@ import { AnswerNotifier } from './answerNotifier';
 import { registerCommands } from './commands';
 import { Log } from './log';
 import { SessionPanels } from './panels/sessionPanel';
+import { WorkspaceSettingsGuard } from './settingsGuard';
 import { Copilot } from './service';
 import { StatusBar } from './statusBar';
 import { PluginsView } from './views/pluginsView';
@@ -19,6 +20,8 @@ export interface ExtensionApi {
   readonly logUri: vscode.Uri;
   /** Chat participant, language model tools and MCP server (their handlers, for in-host tests). */
   readonly chat: ChatFeatures;
+  /** User-only settings a workspace tried to set (ignored, with a warning). */
+  readonly settingsGuard: WorkspaceSettingsGuard;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -27,7 +30,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tree = new SessionsTree(copilot);
   const panels = new SessionPanels({ copilot, extensionUri: context.extensionUri });
   const plugins = new PluginsView(copilot);
+  const settingsGuard = new WorkspaceSettingsGuard(log);
   context.subscriptions.push(
+    settingsGuard,
     log,
     copilot,
     tree,
@@ -58,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
   log.info(`Security Copilot activated (VS Code ${vscode.version}).`);
-  return { copilot, tree, panels, plugins, logUri: context.logUri, chat };
+  return { copilot, tree, panels, plugins, logUri: context.logUri, chat, settingsGuard };
 }
 
 export function deactivate(): void {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { redact } from './core/redact';
+import { redact } from './masking/rules';
 import type { RequestLogEntry } from './graph';
 
 /**

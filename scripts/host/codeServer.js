@@ -33,6 +33,18 @@ const SAMPLE_FILES = {
     '| order by Failures desc',
     '',
   ].join('\n'),
+  'web01.env': [
+    '# Settings and a sudo line copied from the compromised host web01 (fake values for the demo and tests)',
+    'DB_HOST=db01.contoso.local',
+    'DB_USER=orders_app',
+    'DB_PASSWORD=Tr0ub4dor&3',
+    'AZURE_CLIENT_SECRET=Zqx8Q~abcdEFGHijklMNOPqrstUVWXyz01234567',
+    'OPENAI_API_KEY=sk-demo-0a1b2c3d4e5f6a7b8c9d',
+    'SERVICEBUS=Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=Q2hhbmdlTWVOb3dQbGVhc2UxMjM0NTY3ODkwYWJjZA==',
+    'SMTP={"host": "smtp.contoso.com", "user": "alerts", "password": "correct horse battery staple"}',
+    'Mar  2 10:11:12 web01 sudo: svc_backup : TTY=pts/0 ; PWD=/home/svc_backup ; USER=root ; COMMAND=/usr/bin/env MYSQL_PWD=s3cr3t-pw mysqldump orders',
+    '',
+  ].join('\n'),
   'README.md': '# Sample workspace\n\nFake sign-in logs and a KQL hunting query to try *Ask Security Copilot About Selection* on.\n',
 };
 

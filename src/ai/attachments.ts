@@ -1,6 +1,6 @@
 // Editor references attached to a chat question (#file, a selection), masked like Ask About Selection before the
 // user reviews the prompt. No `vscode` import.
-import { maskSecrets } from '../core/redact';
+import { maskSecrets, type MaskOptions } from '../masking/load';
 import { MAX_SELECTION_CHARS } from '../core/selectionPrompt';
 import { PROMPT_MAX_LENGTH } from '../graph';
 import { fenced } from './markdown';
@@ -26,14 +26,14 @@ export interface ComposedPrompt {
  * The question followed by each attachment in a fence, secrets masked before anything is cut (so a secret on the
  * cut can't survive half-masked), all attachments together within the selection limit.
  */
-export function composeChatPrompt(question: string, attachments: readonly Attachment[]): ComposedPrompt {
+export async function composeChatPrompt(question: string, attachments: readonly Attachment[], maskOptions?: MaskOptions): Promise<ComposedPrompt> {
   let budget = Math.min(MAX_SELECTION_CHARS, PROMPT_MAX_LENGTH - question.length - 200 * attachments.length);
   let maskedCount = 0;
   const kinds = new Set<string>();
   let cutChars = 0;
   const parts: string[] = [question.trim()];
   for (const a of attachments) {
-    const masked = maskSecrets(a.text);
+    const masked = await maskSecrets(a.text, maskOptions);
     maskedCount += masked.count;
     for (const k of masked.kinds) kinds.add(k);
     let text = masked.text;

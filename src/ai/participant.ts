@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { PromptEntry } from '../engine';
+import { readMaskingSettings } from '../config';
 import { describeError } from '../errors';
 import { isCancelledError, validateId, type EvaluationOutcome } from '../graph';
 import type { Copilot } from '../service';
@@ -130,7 +131,8 @@ export class ChatParticipantHandler {
   ): Promise<TurnResult> {
     const attachments = await readReferences(request.references);
     if (!attachments.length) return this.ask(text, sessionId, stream, token);
-    const composed = composeChatPrompt(text, attachments);
+    // The same rules as Ask About Selection, with the user's (and, when trusted, the workspace's) extra patterns.
+    const composed = await composeChatPrompt(text, attachments, readMaskingSettings());
     const masked = maskedNote(composed.maskedCount, composed.maskedKinds);
     const cut = composed.cutChars ? ` ${composed.cutChars.toLocaleString('en-US')} characters were left out to stay within the limit.` : '';
     stream.markdown(

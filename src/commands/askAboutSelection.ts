@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
-import { composeSelectionPrompt } from '../core/selectionPrompt';
+import { readMaskingSettings } from '../config';
+import { checkSelectionText, composeSelectionPrompt, MAX_SELECTION_CHARS } from '../core/selectionPrompt';
+import { maskSecrets } from '../masking/load';
 import { pickSession } from '../ui/sessionPicker';
 import type { CommandDefinition } from './context';
 import { createSessionInteractive } from './createSession';
 
 /**
  * Sends nothing by itself: it puts the selection (with file name and line range) into the chosen session's
- * prompt box, so the user sees exactly what will be sent and can edit it before pressing Send.
+ * prompt box, so the user sees exactly what will be sent and can edit it before pressing Send. Secrets are
+ * masked first (src/masking, loaded on first use).
  */
 export const askAboutSelection: CommandDefinition = {
   id: 'securityCopilot.askAboutSelection',
@@ -16,21 +19,52 @@ export const askAboutSelection: CommandDefinition = {
     const editor = vscode.window.activeTextEditor;
     const selection = editor?.selection;
     const text = editor && selection && !selection.isEmpty ? editor.document.getText(selection) : '';
-    if (!editor || !selection || !text.trim()) {
-      void vscode.window.showInformationMessage('Select the text you want to ask Security Copilot about first.');
+    const checked = checkSelectionText(text);
+    if (!editor || !selection || !checked.ok) {
+      const message = checked.ok ? 'Select the text you want to ask Security Copilot about first.' : checked.message;
+      ctx.copilot.log.info(`Ask About Selection: ${message}`);
+      void vscode.window.showInformationMessage(message);
+      return undefined;
+    }
+    const document = editor.document;
+    // Restricted Mode: files of a folder the user hasn't trusted are not put into prompts (an untitled editor is
+    // the user's own text and still works).
+    if (!vscode.workspace.isTrusted && document.uri.scheme !== 'untitled') {
+      void vscode.window
+        .showWarningMessage(
+          'Ask About Selection is off in Restricted Mode: files of a folder you have not trusted are not put into ' +
+            'Security Copilot prompts. Trust the folder, or paste the excerpt into an untitled editor.',
+          'Manage Workspace Trust',
+        )
+        .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
       return undefined;
     }
     const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
-    const composed = composeSelectionPrompt({
-      text,
-      fileName: vscode.workspace.asRelativePath(editor.document.uri, false),
-      startLine: selection.start.line + 1,
-      endLine,
-      languageId: editor.document.languageId,
-    });
+    const masking = readMaskingSettings(document.uri);
+    let invalidPatterns: string[] = [];
+    const composed = await composeSelectionPrompt(
+      {
+        text,
+        fileName: vscode.workspace.asRelativePath(document.uri, false),
+        startLine: selection.start.line + 1,
+        endLine,
+        languageId: document.languageId,
+      },
+      async (t) => {
+        const r = await maskSecrets(t, masking);
+        invalidPatterns = r.invalidPatterns;
+        return r;
+      },
+    );
+    if (invalidPatterns.length) {
+      ctx.copilot.log.warn(`securityCopilot.masking.extraPatterns: ${invalidPatterns.length} pattern(s) are not valid regular expressions and were skipped.`);
+      void vscode.window.showWarningMessage(
+        `${invalidPatterns.length} of your securityCopilot.masking.extraPatterns ${invalidPatterns.length === 1 ? 'is not a valid regular expression' : 'are not valid regular expressions'}; the other rules still apply.`,
+      );
+    }
     if (composed.truncated) {
       void vscode.window.showWarningMessage(
-        `The selection has ${composed.originalLength.toLocaleString('en-US')} characters; only the first 12,000 will be sent.`,
+        `The selection has ${composed.originalLength.toLocaleString('en-US')} characters; only the first ${MAX_SELECTION_CHARS.toLocaleString('en-US')} will be sent.`,
       );
     }
     const picked = await pickSession(ctx.copilot, {
@@ -52,7 +86,8 @@ export const askAboutSelection: CommandDefinition = {
     const masked = composed.maskedCount
       ? ` ${composed.maskedCount} secret${composed.maskedCount === 1 ? ' was' : 's were'} masked (${composed.maskedKinds.join(', ')}).`
       : '';
-    panel.setDraft(composed.prompt, `From ${composed.source}.${masked} Review and edit it: nothing is sent until you press Send.`);
+    const restricted = masking.ignoredWorkspacePatterns ? ' Workspace masking patterns are not used in Restricted Mode.' : '';
+    panel.setDraft(composed.prompt, `From ${composed.source}.${masked}${restricted} Review and edit it: nothing is sent until you press Send.`);
     return sessionId;
   },
 };

@@ -11,12 +11,25 @@ function isLoopback(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
+/** The real Microsoft sign-in; its tokens are never sent in clear text. */
+export const MICROSOFT_PROVIDER_ID = 'microsoft';
+
+export interface EndpointPolicy {
+  /** `securityCopilot.auth.providerId`: plain http is allowed only with a test provider (not `microsoft`)... */
+  providerId?: string;
+  /** ...or when the user said so (`securityCopilot.allowInsecureLoopback`, user settings only). */
+  allowInsecureLoopback?: boolean;
+}
+
 /**
- * Accepts `https://graph.microsoft.com` (optionally with a trailing slash or `/beta`), or an http(s) loopback
- * origin for the local emulator. Anything else is refused, so a token is never sent to another host.
+ * Accepts `https://graph.microsoft.com` (optionally with a trailing slash or `/beta`), or a loopback origin for
+ * the local emulator. Anything else is refused, so a token is never sent to another host. Plain `http` on
+ * loopback is refused with the real Microsoft sign-in (a real token would cross the machine in clear text to
+ * whatever listens on that port) unless the user allowed it explicitly.
  */
-export function checkGraphEndpoint(raw: string): EndpointCheck {
-  const value = (raw ?? '').trim();
+export function checkGraphEndpoint(raw: unknown, policy: EndpointPolicy = {}): EndpointCheck {
+  if (typeof raw !== 'string') return { ok: false, message: `The Graph endpoint setting must be a URL (text), not ${raw === null ? 'null' : typeof raw}.` };
+  const value = raw.trim();
   let url: URL;
   try {
     url = new URL(value);
@@ -30,6 +43,17 @@ export function checkGraphEndpoint(raw: string): EndpointCheck {
     return { ok: false, message: `Use the Graph host only (for example https://graph.microsoft.com), not "${value}".` };
   }
   if (isLoopback(url.hostname) && (url.protocol === 'http:' || url.protocol === 'https:')) {
+    const realToken = (policy.providerId ?? MICROSOFT_PROVIDER_ID).trim() === MICROSOFT_PROVIDER_ID;
+    if (url.protocol === 'http:' && realToken && policy.allowInsecureLoopback !== true) {
+      return {
+        ok: false,
+        message:
+          `"${url.origin}" uses plain http: with the Microsoft sign-in your real token would travel unencrypted to ` +
+          'whatever listens on that port, so no request is sent. Use https://graph.microsoft.com, or for the local ' +
+          'emulator a test sign-in provider (securityCopilot.auth.providerId) or, in user settings, ' +
+          'securityCopilot.allowInsecureLoopback.',
+      };
+    }
     return { ok: true, origin: url.origin, isEmulator: true };
   }
   if (url.protocol !== 'https:') {

@@ -1,8 +1,13 @@
 // Builds the prompt for "Ask Security Copilot About Selection". No `vscode` import.
-import { maskSecrets } from './redact';
+import type { MaskResult } from '../masking/rules';
 
 /** Most characters of a selection sent in one prompt (the prompt limit is 16 000; this leaves room for framing). */
 export const MAX_SELECTION_CHARS = 12_000;
+/**
+ * Characters masked beyond the cut, so a secret straddling it is recognised whole (a PEM key is ~3 300
+ * characters; a private key cut off at the end is masked to the end anyway).
+ */
+const MASK_MARGIN_CHARS = 8_000;
 
 export interface SelectionInput {
   text: string;
@@ -25,17 +30,40 @@ export interface SelectionPrompt {
   maskedKinds: string[];
 }
 
+export type Masker = (text: string) => Promise<MaskResult> | MaskResult;
+
+/**
+ * Refuses what is not text to ask about: NUL bytes, or mostly control/replacement characters (a binary file
+ * opened as text). The message says why; nothing is sent.
+ */
+export function checkSelectionText(text: string): { ok: true } | { ok: false; message: string } {
+  if (!text.trim()) return { ok: false, message: 'Select the text you want to ask Security Copilot about first.' };
+  const sample = text.slice(0, 64_000);
+  let odd = 0;
+  for (const ch of sample) {
+    const c = ch.codePointAt(0)!;
+    if (c === 0) return { ok: false, message: binaryMessage };
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd || (c >= 0x7f && c < 0xa0)) odd++;
+  }
+  if (odd > 8 && odd / sample.length > 0.05) return { ok: false, message: binaryMessage };
+  return { ok: true };
+}
+
+const binaryMessage =
+  'The selection looks like binary data, not text, so it was not put in a prompt. Security Copilot takes text: ' +
+  'select log lines, code or a hex dump instead.';
+
 /** A fence longer than any run of backticks in the text, so the selection can't close it early. */
 function fenceFor(text: string): string {
   const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   return '`'.repeat(longest + 1);
 }
 
-export function composeSelectionPrompt(input: SelectionInput): SelectionPrompt {
+export async function composeSelectionPrompt(input: SelectionInput, mask: Masker): Promise<SelectionPrompt> {
   const originalLength = input.text.length;
   const truncated = originalLength > MAX_SELECTION_CHARS;
-  // Mask before cutting, so a secret straddling the cut can't survive half-masked.
-  const secrets = maskSecrets(input.text);
+  // Mask before cutting (with a margin), so a secret straddling the cut can't survive half-masked.
+  const secrets = await mask(truncated ? input.text.slice(0, MAX_SELECTION_CHARS + MASK_MARGIN_CHARS) : input.text);
   const text = truncated ? secrets.text.slice(0, MAX_SELECTION_CHARS) : secrets.text;
   const lines = input.startLine === input.endLine ? `line ${input.startLine}` : `lines ${input.startLine}–${input.endLine}`;
   const source = `${input.fileName}, ${lines}`;

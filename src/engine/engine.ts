@@ -905,10 +905,12 @@ export class CopilotEngine {
     }
     if (p.run.kind === 'idle' && p.finishedEvaluation === idKey(evaluation.id)) return;
     p.finishedEvaluation = idKey(evaluation.id);
+    // Read before the run goes idle: that settles the waiting callers (and counts them down).
+    const awaited = p.waiting > 0;
     this.setRun(p, { kind: 'idle' });
     if (outcome.kind !== 'success') this.host.log.warn(`Evaluation ${evaluation.id}: ${outcome.kind} — ${outcome.message}`);
     else this.host.log.info(`Evaluation ${evaluation.id} of prompt ${p.prompt.id} completed.`);
-    this.finished.fire({ sessionId: p.sessionId, promptId: p.prompt.id, prompt: p.prompt, outcome, awaited: p.waiting > 0 });
+    this.finished.fire({ sessionId: p.sessionId, promptId: p.prompt.id, prompt: p.prompt, outcome, awaited });
   }
 
   /** Stops following the prompt's evaluation (it may still finish on the service). */

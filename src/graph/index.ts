@@ -51,6 +51,7 @@ export {
   type Validation,
   validateDisplayName,
   validateId,
+  validateSessionIdInput,
   validatePromptContent,
 } from './validate';
 export { SecurityCopilotClient, type PageListOptions, type SelectOptions } from './securityCopilot';

@@ -60,3 +60,20 @@ export function validatePromptContent(input: string): Validation {
   }
   return { ok: true, value };
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A session ID a person typed or pasted: the id rules above, and the GUID shape session ids have (the docs show
+ * GUIDs), so a pasted URL, name or query string gets a clear message instead of a request. Ids that come from
+ * Graph itself are only checked with `validateId`.
+ */
+export function validateSessionIdInput(input: string): Validation {
+  const value = typeof input === 'string' ? input.trim() : '';
+  const base = validateId(value, 'Session ID');
+  if (!base.ok) return base;
+  if (!GUID.test(value)) {
+    return { ok: false, message: 'A session ID is a GUID such as 71a8abb6-ce18-496c-a8d4-4d0f51986c3e.' };
+  }
+  return { ok: true, value };
+}

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { relativeTime } from '../core/time';
 import { idKey, compareInstants } from '../engine';
 import { describeError } from '../errors';
-import { validateId, type Session } from '../graph';
+import { validateId, validateSessionIdInput, type Session } from '../graph';
 import type { Copilot } from '../service';
 import { sessionLabel } from '../shared/protocol';
 
@@ -33,12 +33,12 @@ export async function askForSessionId(title: string): Promise<string | undefined
     placeHolder: 'e.g. 71a8abb6-ce18-496c-a8d4-4d0f51986c3e',
     ignoreFocusOut: true,
     validateInput: (v) => {
-      const r = validateId(v, 'Session ID');
+      const r = validateSessionIdInput(v);
       return r.ok ? undefined : { message: r.message, severity: vscode.InputBoxValidationSeverity.Error };
     },
   });
   if (value === undefined) return undefined;
-  const checked = validateId(value, 'Session ID');
+  const checked = validateSessionIdInput(value);
   return checked.ok ? checked.value : undefined;
 }
 

@@ -10,16 +10,45 @@ export interface CodeBlockActions {
 /** Languages whose code blocks get "Open in editor". */
 export const QUERY_LANGUAGES = new Set(['kql', 'kusto']);
 
-const FORBIDDEN_TAGS = ['img', 'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math', 'video', 'audio', 'link', 'meta', 'base'];
+const FORBIDDEN_TAGS = [
+  'img', 'style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math', 'video',
+  'audio', 'link', 'meta', 'base', 'source', 'picture', 'frame', 'frameset', 'template', 'dialog', 'details', 'marquee',
+  'noscript', 'noembed', 'xmp', 'title', 'keygen', 'isindex', 'portal', 'slot',
+];
+/**
+ * The only attributes an answer keeps (DOMPurify drops the rest, event handlers included): what markdown-it
+ * produces for links, code blocks, lists and tables. No `style` (CSS can overlay the panel or load URLs), no
+ * `id`/`name` (DOM clobbering), no URL-carrying attribute but `href` (checked below).
+ */
+const ALLOWED_ATTRIBUTES = ['href', 'title', 'class', 'start', 'colspan', 'rowspan', 'align', 'lang', 'dir'];
+
+/** Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Makes bidi controls visible (`[U+202E]`) so text can't display as something else ("invoice\u202Efdp.exe"
+ * showing as "invoiceexe.pdf", Trojan Source in scripts). For answers here, and for names wherever they are shown.
+ */
+export function revealBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`);
+}
 
 export interface Renderer {
   /** Markdown → a sanitized fragment. https links carry their target in `data-href` and have no `href`; other links become text. */
   render(markdown: string, actions: CodeBlockActions): DocumentFragment;
 }
 
-export function createRenderer(win: Window & typeof globalThis): Renderer {
+export interface RendererOptions {
+  /**
+   * Let markdown-it pass raw HTML through (off in the product: HTML in an answer is shown as text). The tests
+   * render the hostile corpus both ways, so DOMPurify alone is shown to stop what markdown-it lets through.
+   */
+  html?: boolean;
+}
+
+export function createRenderer(win: Window & typeof globalThis, options: RendererOptions = {}): Renderer {
   // Raw HTML off: any HTML in an answer is shown as text. linkify turns bare https URLs into links.
-  const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+  const md = new MarkdownIt({ html: options.html === true, linkify: true, typographer: false, breaks: false });
   // Answers are full of account names (user@contoso.com): keep them as text, not mailto: links.
   md.linkify.set({ fuzzyEmail: false });
   const purify = DOMPurify(win);
@@ -30,7 +59,10 @@ export function createRenderer(win: Window & typeof globalThis): Renderer {
     const fragment = purify.sanitize(html, {
       RETURN_DOM_FRAGMENT: true,
       FORBID_TAGS: FORBIDDEN_TAGS,
-      FORBID_ATTR: ['style', 'id', 'name', 'srcset', 'target', 'formaction'],
+      ALLOWED_ATTR: ALLOWED_ATTRIBUTES,
+      FORBID_ATTR: ['style', 'id', 'name', 'srcset', 'target', 'formaction', 'background', 'poster', 'ping', 'action', 'xlink:href'],
+      ALLOW_DATA_ATTR: false,
+      ALLOW_ARIA_ATTR: false,
       // Only https links survive; everything else loses its href.
       ALLOWED_URI_REGEXP: /^https:/i,
     }) as DocumentFragment;
@@ -54,6 +86,14 @@ export function createRenderer(win: Window & typeof globalThis): Renderer {
         span.textContent = a.textContent;
         a.replaceWith(span);
       }
+    }
+
+    // Bidi controls in any text (code included) are shown, not obeyed.
+    const walker = doc.createTreeWalker(fragment, 4 /* NodeFilter.SHOW_TEXT */);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.nodeValue ?? '';
+      if (BIDI_CONTROLS.test(text)) node.nodeValue = revealBidiControls(text);
+      BIDI_CONTROLS.lastIndex = 0;
     }
 
     // Wide tables scroll on their own instead of widening the panel.

@@ -101,6 +101,45 @@ describe('Working in a session: safety, selection, export, errors', function () 
     assert.ok(!content.includes('eyJhbGciOiJub25lIn0'), 'Graph never received the token');
   });
 
+  it('masks the secrets of an env file and keeps the evidence; Graph never receives a secret', async () => {
+    const page = wb.page;
+    const secrets = ['Tr0ub4dor&3', 'Zqx8Q~abcdEFGH', 'sk-demo-0a1b2c3d', 'Q2hhbmdlTWVOb3dQbGVhc2Ux', 'correct horse battery staple', 's3cr3t-pw'];
+    await page.keyboard.press('Control+P');
+    await quickInputType(page, 'web01.env');
+    await pickQuickItem(page, 'web01.env');
+    const editor = page.locator('.part.editor .monaco-editor').first();
+    await editor.locator('.view-lines', { hasText: 'DB_PASSWORD' }).waitFor();
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+A');
+    await runCommand(page, 'Security Copilot: Ask Security Copilot About Selection');
+    await waitForQuickPickTitled(page, 'Ask Security Copilot About Selection');
+    await pickQuickItem(page, name);
+    const frame = await sessionPanel(page, name);
+    const note = frame.locator('.draft-note', { hasText: 'web01.env' });
+    await note.waitFor({ timeout: 15_000 });
+    assert.match(await note.innerText(), /6 secrets were masked \(password, Entra client secret, key\)/);
+    const draft = await frame.locator('#prompt-input').inputValue();
+    for (const secret of secrets) assert.ok(!draft.includes(secret), `${secret} is masked in the draft`);
+    for (const kept of [
+      'DB_PASSWORD=[REDACTED:password]',
+      'DB_HOST=db01.contoso.local',
+      'SharedAccessKeyName=send;SharedAccessKey=[REDACTED:key]',
+      '"user": "alerts", "password": "[REDACTED:password]"',
+      'PWD=/home/svc_backup ; USER=root ; COMMAND=/usr/bin/env MYSQL_PWD=[REDACTED:password] mysqldump orders',
+    ]) {
+      assert.ok(draft.includes(kept), `the draft keeps ${kept}`);
+    }
+    await screenshot(page, 'ask-about-selection-masked-env');
+    await emulator.clearRequests();
+    await frame.locator('#send-button').click();
+    await frame.locator('article.prompt', { hasText: 'web01.env' }).locator('.evaluation.latest .state[data-state="completed"]').waitFor({ timeout: 30_000 });
+    const posts = await graphCalls('POST', /\/prompts$/);
+    assert.equal(posts.length, 1);
+    const sent = JSON.stringify(posts[0].body);
+    assert.match(sent, /PWD=\/home\/svc_backup/);
+    for (const secret of secrets) assert.ok(!sent.includes(secret), `Graph never received ${secret}`);
+  });
+
   it('re-runs a prompt from the panel and keeps the previous answer', async () => {
     const page = wb.page;
     const frame = await sessionPanel(page, name);

@@ -205,3 +205,25 @@ describe('engine: tolerant reading', function () {
     assert.equal(posts(r.emulator, /\/evaluations$/), 1);
   });
 });
+
+describe('engine: who is told', function () {
+  let r: Rig;
+  beforeEach(async () => {
+    r = await rig();
+  });
+  afterEach(() => r.close());
+
+  it('an answer somebody waited for is marked awaited (no notification); one nobody waited for is not', async () => {
+    r.emulator.configure({ evaluation: { createdMs: 0, runningMs: 300 } });
+    const s = await r.engine.createSession('Awaited');
+    const events: { promptId: string; awaited: boolean }[] = [];
+    r.engine.onDidFinish((e) => events.push({ promptId: e.promptId, awaited: e.awaited }));
+    const asked = await r.engine.ask(s.id, 'someone waits');
+    const submitted = await r.engine.submit(s.id, 'nobody waits');
+    await until('the second answer', () => events.length === 2);
+    assert.deepEqual(events, [
+      { promptId: asked.promptId, awaited: true },
+      { promptId: submitted.promptId, awaited: false },
+    ]);
+  });
+});

@@ -71,8 +71,8 @@ describe('chat and agent tools', () => {
     assert.equal(suggestFollowups('No findings.').length, 2);
   });
 
-  it('masks attachments before the review, keeps indicators, and fences them', () => {
-    const r = composeChatPrompt('Is this suspicious?', [
+  it('masks attachments before the review, keeps indicators, and fences them', async () => {
+    const r = await composeChatPrompt('Is this suspicious?', [
       { source: 'app.log, line 3', text: 'from 203.0.113.7 password=hunter22 ```', languageId: 'log' },
       { source: 'hunt.kql', text: 'SigninLogs | take 10', languageId: 'kql' },
     ]);
@@ -85,8 +85,8 @@ describe('chat and agent tools', () => {
     assert.equal(r.cutChars, 0);
   });
 
-  it('keeps attachments within the selection limit', () => {
-    const r = composeChatPrompt('q', [{ source: 'big.txt', text: 'a'.repeat(20_000) }]);
+  it('keeps attachments within the selection limit', async () => {
+    const r = await composeChatPrompt('q', [{ source: 'big.txt', text: 'a'.repeat(20_000) }]);
     assert.ok(r.cutChars > 0);
     assert.ok(r.prompt.length <= PROMPT_MAX_LENGTH);
     assert.match(r.prompt, /big\.txt \(cut to fit\)/);

@@ -5,6 +5,7 @@ import {
   validateDisplayName,
   validateId,
   validatePromptContent,
+  validateSessionIdInput,
 } from '../../../src/graph';
 
 describe('graph/validate', () => {
@@ -33,6 +34,14 @@ describe('graph/validate', () => {
         assert.deepEqual(validateDisplayName(bad), { ok: false, message: "Session name can't contain control characters." }, bad);
       }
     });
+    it('handles 10,000 characters, emoji and right-to-left names; refuses bidi overrides', () => {
+      assert.deepEqual(validateDisplayName('n'.repeat(10_000)), { ok: false, message: 'Session name is too long (10000 of 200 characters).' });
+      assert.equal(validateDisplayName('حادثة تصيد 🎣 — אירוע').ok, true);
+      assert.equal(validateDisplayName('👩‍💻 phishing triage').ok, true); // ZWJ sequence
+      assert.equal(validateDisplayName('invoice\u202Efdp.exe').ok, false);
+      assert.equal(validateDisplayName('\u2066hidden\u2069').ok, false);
+      assert.equal(validateDisplayName('\u3000\u00a0 ').ok, false); // only (Unicode) spaces
+    });
     it('uses the given noun', () => {
       assert.deepEqual(validateDisplayName('', 'Name'), { ok: false, message: "Name can't be empty." });
     });
@@ -44,11 +53,23 @@ describe('graph/validate', () => {
       assert.equal(validateId('ecdfb9b3-58f5-457f-a18c-4a477890b252').ok, true);
     });
     it('rejects empty, separators, dot segments, percent, whitespace and controls', () => {
-      for (const bad of ['', 'a/b', 'a?b', 'a#b', '..', 'a..b', '.', '%2e', 'a b', ' a', 'a\n', 'a\u0000', 'a\\b', 'a\u200bb']) {
+      for (const bad of ['', 'a/b', 'a?b', 'a#b', '..', 'a..b', '.', '%2e', 'a b', ' a', 'a\n', 'a\u0000', 'a\\b', 'a\u200bb', '../sessions', 'x?$select=id', 'a%2Fb', '..%2F..%2Fusers', '%2e%2e']) {
         const r = validateId(bad, 'Session id');
         assert.equal(r.ok, false, JSON.stringify(bad));
         if (!r.ok) assert.match(r.message, /^Session id can't/);
       }
+    });
+  });
+
+  describe('validateSessionIdInput', () => {
+    it('accepts a pasted GUID (trimmed) and explains anything else', () => {
+      assert.deepEqual(validateSessionIdInput(' 71A8ABB6-ce18-496c-a8d4-4d0f51986c3e\n'), { ok: true, value: '71A8ABB6-ce18-496c-a8d4-4d0f51986c3e' });
+      for (const bad of ['not-a-guid', 'default', '71a8abb6ce18496ca8d44d0f51986c3e', '{71a8abb6-ce18-496c-a8d4-4d0f51986c3e}', 'https://securitycopilot.microsoft.com/sessions/71a8abb6-ce18-496c-a8d4-4d0f51986c3e']) {
+        const r = validateSessionIdInput(bad);
+        assert.equal(r.ok, false, bad);
+      }
+      assert.match((validateSessionIdInput('not-a-guid') as { message: string }).message, /is a GUID/);
+      assert.match((validateSessionIdInput('../x') as { message: string }).message, /can't contain/);
     });
   });
 
