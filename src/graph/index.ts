@@ -53,7 +53,8 @@ export {
   validateId,
   validatePromptContent,
 } from './validate';
-export { SecurityCopilotClient, type PageListOptions, type SelectOptions } from './securityCopilot';
+export { SecurityCopilotClient, type ManyOptions, type PageListOptions, type SelectOptions } from './securityCopilot';
+export { MAX_BATCH_REQUESTS, checkBatchUrl, toBatchUrl } from './batch';
 export { DEFAULT_WAIT, isTerminalState, MIN_POLL_INTERVAL_MS, OUTCOME_MESSAGES, outcomeOf } from './evaluations';
 export {
   DEFAULT_BASE_URL,
