@@ -117,16 +117,23 @@ async function createSession(name, prompts) {
   return s.id;
 }
 
+let unloaded = 0;
+
 /** Opens `ids` one by one in session panels (waiting for each to read its prompts), closes them all. */
 async function openAndClose(ids) {
   for (const id of ids) {
     trace(`open ${id}`);
     await control('DELETE', 'requests');
-    await vscode.commands.executeCommand('securityCopilot.openSession', id);
-    await waitFor(`panel ${id} to read its answers`, async () => {
+    await Promise.race([
+      vscode.commands.executeCommand('securityCopilot.openSession', id),
+      sleep(30_000).then(() => trace(`openSession ${id} did not return within 30 s`)),
+    ]);
+    // The panel has loaded once the emulator served its answers (a webview that never loads is noted, not fatal).
+    const loaded = await waitFor(`panel ${id} to read its answers`, async () => {
       const reqs = await control('GET', 'requests');
-      return reqs.some((r) => r.path.includes(`/sessions/${id}/prompts`)) && reqs.filter((r) => r.path.includes('/evaluations') || r.path.endsWith('$batch')).length > 0;
-    });
+      return reqs.some((r) => r.path.includes(`/sessions/${id}/prompts`)) && reqs.some((r) => r.path.includes('/evaluations') || r.path.endsWith('$batch'));
+    }, 30_000).then(() => true, () => false);
+    if (!loaded) unloaded++;
   }
   await sleep(300);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -146,7 +153,7 @@ async function measurePanels(out) {
     const end = await heapMb();
     deltas.push(end - start);
   }
-  out.panels = { deltasMb: deltas, medianMb: median(deltas) };
+  out.panels = { deltasMb: deltas, medianMb: median(deltas), unloaded };
 }
 
 async function measureSessions10k(out) {
@@ -203,12 +210,15 @@ async function run() {
     trace(`parts ${parts}`);
     if (parts.includes('activate')) await measureActivation(out);
     trace('activated');
+    fs.writeFileSync(file, JSON.stringify(out, null, 2));
     if (parts.includes('panels') || parts.includes('sessions10k')) {
       if (!vscode.extensions.getExtension(PRODUCT_ID).isActive) await vscode.extensions.getExtension(PRODUCT_ID).activate();
       await signIn();
     }
-    if (parts.includes('panels')) await measurePanels(out);
+    fs.writeFileSync(file, JSON.stringify(out, null, 2));
     if (parts.includes('sessions10k')) await measureSessions10k(out);
+    fs.writeFileSync(file, JSON.stringify(out, null, 2));
+    if (parts.includes('panels')) await measurePanels(out);
   } catch (e) {
     out.error = e && e.stack ? e.stack : String(e);
   }

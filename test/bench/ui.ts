@@ -30,17 +30,19 @@ export interface Watch {
   newestOnFirstScreen?: boolean;
 }
 
-/** Runs in every frame before its own scripts (so it sees the panel's very first render). */
+/**
+ * Runs in every frame before its own scripts (so it sees the panel's very first render). It looks whenever the
+ * DOM changed (a MutationObserver on the document, which survives the webview writing its document) and on
+ * every animation frame; `beat` shows it is alive.
+ */
 function watcher(): void {
-  const w = window as unknown as { __scBench?: Watch };
+  const w = window as unknown as { __scBench?: Watch & { beat: number }; __scBenchCheck?: () => void };
   if (w.__scBench) return;
-  const st: Watch = { firstRowAt: 0, firstScreenAt: 0, visibleIds: [], allAt: 0, articles: 0, answers: 0, lastChangeAt: 0, done: {}, nodes: 0 };
+  const st: Watch & { beat: number } = { firstRowAt: 0, firstScreenAt: 0, visibleIds: [], allAt: 0, articles: 0, answers: 0, lastChangeAt: 0, done: {}, nodes: 0, beat: 0 };
   w.__scBench = st;
-  let observing = false;
-  let dirty = true;
-  const tick = (): void => {
-    requestAnimationFrame(tick);
+  const check = (): void => {
     const now = Date.now();
+    st.beat = now;
     if (!st.firstRowAt) {
       const rows = document.querySelectorAll('[id="workbench.view.extension.securityCopilot"] .monaco-list-row');
       for (const r of Array.from(rows)) {
@@ -52,16 +54,6 @@ function watcher(): void {
       }
     }
     if (!document.getElementById('session-title')) return;
-    if (!observing) {
-      observing = true;
-      new MutationObserver(() => {
-        st.lastChangeAt = Date.now();
-        dirty = true;
-      }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
-    }
-    // Only look again after the DOM changed (one layout per change, not per frame).
-    if (!dirty) return;
-    dirty = false;
     const articles = document.querySelectorAll<HTMLElement>('article.prompt');
     st.articles = articles.length;
     st.answers = document.querySelectorAll('article.prompt .evaluation.latest .answer').length;
@@ -84,6 +76,16 @@ function watcher(): void {
         if (!st.done[q] && a.querySelector('.evaluation.latest .state[data-state="completed"]') && a.querySelector('.evaluation.latest .answer')) st.done[q] = now;
       }
     }
+  };
+  w.__scBenchCheck = check;
+  new MutationObserver(() => {
+    st.lastChangeAt = Date.now();
+    check();
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  const tick = (): void => {
+    requestAnimationFrame(tick);
+    st.beat = Date.now();
+    if (!st.firstRowAt) check();
   };
   requestAnimationFrame(tick);
 }
@@ -117,8 +119,21 @@ async function mainWatch(page: Page): Promise<Watch> {
   return page.evaluate(() => (window as unknown as { __scBench: Watch }).__scBench);
 }
 
-async function frameWatch(frame: FrameLocator): Promise<Watch> {
-  return frame.locator('body').evaluate(() => (window as unknown as { __scBench: Watch }).__scBench);
+/**
+ * The panel's watch. If the init script did not reach the webview's inner frame, the watcher is started now
+ * (`late`: what it notes can then only be later than the truth, never earlier).
+ */
+async function frameWatch(frame: FrameLocator): Promise<Watch & { late?: number }> {
+  const body = frame.locator('body');
+  const w = await body.evaluate(() => {
+    const win = window as unknown as { __scBench?: Watch; __scBenchCheck?: () => void };
+    win.__scBenchCheck?.(); // a last look (in case no mutation came since)
+    return win.__scBench;
+  });
+  if (w) return w;
+  await body.evaluate(watcher);
+  await body.evaluate((_b, at) => ((window as unknown as { __scBench: Watch & { late?: number } }).__scBench.late = at), Date.now());
+  return body.evaluate(() => (window as unknown as { __scBench: Watch }).__scBench);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false | 0>, timeoutMs: number): Promise<T> {
@@ -174,6 +189,8 @@ export interface OpenResult {
   requests: RecordedRequest[];
   visibleIds: string[];
   newestOnFirstScreen: boolean;
+  /** The watcher could only start after the panel existed: first-screen times are upper bounds. */
+  watcherLate: boolean;
   articles: number;
   nodes: number;
   lastDataAt: number;
@@ -219,6 +236,7 @@ export async function openSession(b: Bench, name: string, expectPrompts: number,
     requests,
     visibleIds: watch.visibleIds,
     newestOnFirstScreen: watch.newestOnFirstScreen === true,
+    watcherLate: watch.late !== undefined,
     articles: watch.articles,
     nodes,
     lastDataAt,
