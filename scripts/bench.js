@@ -139,7 +139,7 @@ async function stageNode(runs) {
 
 // ---------------------------------------------------------------------------------------------- host + ui
 
-async function startHost() {
+async function startHost(slot) {
   const { startCodeServer } = require('./host/codeServer');
   const { startEmulator } = require('./host/emulator');
   fs.rmSync(path.join(paths.runs, 'bench-probe-trace.log'), { force: true });
@@ -147,11 +147,11 @@ async function startHost() {
   const { provision } = require('./host/provision');
   await provision({ log: makeLogger('provision') });
   if (!fs.existsSync(path.join(ROOT, 'dist', 'extension.js'))) throw new HarnessError('dist/extension.js is missing: run the build stage');
-  const emulator = await startEmulator({ args: ['--quiet', '--page-size', '100'], logFile: path.join(paths.runs, 'bench-emulator.log'), log });
-  const extensionsDir = path.join(paths.extensions, 'bench');
+  const emulator = await startEmulator({ args: ['--quiet', '--page-size', '100'], logFile: path.join(paths.runs, `${slot}-emulator.log`), log });
+  const extensionsDir = path.join(paths.extensions, slot);
   await installExtensions(log, extensionsDir, [{ vsix: await packageAuthFixture(log), id: AUTH_FIXTURE_ID }]);
   const server = await startCodeServer({
-    name: 'bench', extensionsDir, smoke: true, log,
+    name: slot, extensionsDir, smoke: true, log,
     settings: { 'securityCopilot.graphEndpoint': emulator.url, 'securityCopilot.auth.providerId': AUTH_PROVIDER_ID },
   });
   process.env.SC_EMULATOR_URL = emulator.url;
@@ -179,7 +179,7 @@ async function hostProbe(host, parts, timeoutMs) {
     await page.goto(host.url([
       ['extensionTestsPath', host.remote(path.join(ROOT, 'scripts', 'bench', 'hostProbe.js'))],
       ['extensionEnvironment', JSON.stringify(env)],
-    ]));
+    ]), { timeout: 180_000, waitUntil: 'commit' });
     let timer;
     const finished = await Promise.race([done.then(() => true), new Promise((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
     clearTimeout(timer);
@@ -278,6 +278,7 @@ async function section(names, fn) {
     log(`${names[0]}: FAILED: ${e.message}`);
     for (const n of names) if (!figures[n]) missing(n, '', null, e.message.split('\n')[0]);
   }
+  lib.writeJson(RESULTS, { partial: true, figures }); // what is known so far, in case a later group hangs
 }
 
 async function stageUi(host, runs) {
@@ -375,14 +376,14 @@ async function main() {
   const stages = (opts.only ?? 'build,node,host,ui').split(',');
   const runs = Math.max(1, opts.runs ?? 3);
   hookSignals();
-  claimRun('bench');
+  const slot = claimRun('bench');
   const started = Date.now();
   console.log(`Security Copilot for VS Code — npm run bench (${new Date().toISOString()}, node ${process.version}, ${require('node:os').cpus().length} cores)`);
   if (stages.includes('build')) await timed(log, 'build stage', stageBuild);
   else missing('bundle.extension.kb', 'KiB', '< 150', 'build stage not run');
   if (stages.includes('node')) await timed(log, 'node stage', () => stageNode(runs));
   if (stages.includes('host') || stages.includes('ui')) {
-    const host = await timed(log, 'starting the emulator and code-server', startHost);
+    const host = await timed(log, 'starting the emulator and code-server', () => startHost(slot));
     if (stages.includes('host')) {
       try {
         await timed(log, 'extension host stage', () => stageHost(host, runs));

@@ -102,8 +102,8 @@ export async function openBench(url: string): Promise<Bench> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.addInitScript(watcher);
   const page = await context.newPage();
-  await page.goto(url);
-  await waitForWorkbench(page, { timeoutMs: 90_000 });
+  await page.goto(url, { timeout: 180_000, waitUntil: 'commit' });
+  await waitForWorkbench(page, { timeoutMs: 180_000 });
   return { context, page, url, close: () => context.close() };
 }
 
@@ -111,8 +111,8 @@ export async function openBench(url: string): Promise<Bench> {
 export async function coldReload(b: Bench): Promise<void> {
   await runCommand(b.page, 'View: Close All Editors');
   await runCommand(b.page, 'View: Show Explorer');
-  await b.page.reload();
-  await waitForWorkbench(b.page, { timeoutMs: 90_000 });
+  await b.page.reload({ timeout: 180_000, waitUntil: 'commit' });
+  await waitForWorkbench(b.page, { timeoutMs: 180_000 });
 }
 
 async function mainWatch(page: Page): Promise<Watch> {
@@ -151,9 +151,9 @@ export async function signIn(b: Bench): Promise<void> {
   await activityBarItem(b.page).locator('.action-label').click();
   const view = b.page.locator('.part.sidebar [id="workbench.view.extension.securityCopilot"]');
   const button = view.getByRole('button', { name: 'Sign In' });
-  await Promise.race([button.waitFor({ timeout: 30_000 }), view.locator('.monaco-list-row').first().waitFor({ timeout: 30_000 })]);
+  await Promise.race([button.waitFor({ timeout: 120_000 }), view.locator('.monaco-list-row').first().waitFor({ timeout: 120_000 })]);
   if (await button.isVisible()) await button.click();
-  await until('a session row after sign-in', async () => (await mainWatch(b.page)).firstRowAt, 30_000);
+  await until('a session row after sign-in', async () => (await mainWatch(b.page)).firstRowAt, 120_000);
 }
 
 /** Opening the view in a cold window until the first session row is visible (ms). */
@@ -163,7 +163,7 @@ export async function treeFirstRow(b: Bench): Promise<number> {
   await item.waitFor({ state: 'visible', timeout: 30_000 });
   const t0 = Date.now();
   await item.click();
-  const at = await until('the first session row', async () => (await mainWatch(b.page)).firstRowAt, 30_000);
+  const at = await until('the first session row', async () => (await mainWatch(b.page)).firstRowAt, 120_000);
   return at - t0;
 }
 
