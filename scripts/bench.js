@@ -359,7 +359,7 @@ async function stageUi(host, runs) {
     for (let i = 0; i < Math.min(runs, 2); i++) {
       renders.push(await timed(log, `open 1000-prompt session ${i + 1}`, () => ui.openSession(bench, 'Bench render 1000', 1000, 180_000)));
     }
-    figure('render.1000.ms', median(renders.map((r) => r.settledAfterDataMs)), 'ms', ['<=', 1000], undefined,
+    figure('render.1000.ms', median(renders.map((r) => (r.settledAfterDataMs > -60_000 ? r.settledAfterDataMs : NaN))), 'ms', ['<=', 1000], undefined,
       `last Graph response to the panel's last DOM change (target ours); pick to all answers ${Math.round(median(renders.map((r) => r.allMs)))} ms`);
     figure('render.1000.domNodes', median(renders.map((r) => r.nodes)), 'elements', ['<=', 5000], undefined, 'elements in the panel document (target ours: a few screens)');
     });

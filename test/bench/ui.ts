@@ -77,11 +77,21 @@ function watcher(): void {
       }
     }
   };
-  w.__scBenchCheck = check;
-  new MutationObserver(() => {
-    st.lastChangeAt = Date.now();
+  let seen = false;
+  const arm = (): void => {
+    new MutationObserver(() => {
+      if (document.getElementById('session-title')) seen = true;
+      st.lastChangeAt = Date.now();
+      check();
+    }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  };
+  // A webview writes its document after this ran, which can drop the observer: each poll re-arms it until it
+  // has seen a change in the panel.
+  w.__scBenchCheck = () => {
+    if (!seen && document.getElementById('session-title')) arm();
     check();
-  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  };
+  arm();
   const tick = (): void => {
     requestAnimationFrame(tick);
     st.beat = Date.now();
