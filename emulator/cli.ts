@@ -26,6 +26,8 @@ Usage: node dist/emulator/cli.js [options]
                         made at start); prints \`identity on https://127.0.0.1:<port>\` before the listening line
   --identity-port N     its port (default 0: a free port)
   --identity-ca-file F  write its certificate to F (for NODE_EXTRA_CA_CERTS)
+  --latency-ms N        add N ms to every Graph HTTP request (a network round trip; a $batch pays it once)
+  --no-batch            refuse POST /beta/$batch with 404 (a service without JSON batching)
   --quiet               do not log requests
   --help                show this help
 
@@ -65,6 +67,12 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case '--quiet':
         options.quiet = true;
+        break;
+      case '--latency-ms':
+        options.latencyMs = intArg(flag, value(), 0);
+        break;
+      case '--no-batch':
+        options.batch = { ...options.batch, enabled: false };
         break;
       case '--port':
         options.port = intArg(flag, value(), 0);

@@ -310,17 +310,19 @@ export class GraphApi {
   ): GraphResponse {
     const q: QueryOptions = parseQueryOptions(req.rawQuery, true);
     checkSelect(q.select, opts.properties, opts.typeName);
-    let rows = all.map((item) => ({ item, json: opts.toJson(item) }));
+    // JSON is built only for the rows a filter looks at or a page returns (lists of 10,000 stay fast).
+    let rows: { item: T; json?: Record<string, unknown> }[] = all.map((item) => ({ item }));
+    const jsonOf = (r: { item: T; json?: Record<string, unknown> }): Record<string, unknown> => (r.json ??= opts.toJson(r.item));
     if (q.filter !== undefined) {
       const node = parseFilter(q.filter, opts.filter, opts.typeName);
-      rows = rows.filter((r) => matchesFilter(node, r.json));
+      rows = rows.filter((r) => matchesFilter(node, jsonOf(r)));
     }
     const pageSize = q.top ?? this.config().pageSize;
     const page = paginate(rows, pageSize, q.skipToken, (r) => opts.position(r.item), opts.descending);
     const body: Record<string, unknown> = { '@odata.context': this.context(req.origin, contextPath, q.select, false) };
     if (q.count) body['@odata.count'] = rows.length;
     if (!q.select) body['@microsoft.graph.tips'] = this.tips(contextPath, opts.tipsExample);
-    body.value = page.items.map((r) => applySelect(r.json, q.select, opts.typeName, opts.key));
+    body.value = page.items.map((r) => applySelect(jsonOf(r), q.select, opts.typeName, opts.key));
     if (page.nextToken) body['@odata.nextLink'] = this.nextLink(req, page.nextToken);
     return { status: 200, body };
   }
@@ -386,7 +388,7 @@ export class GraphApi {
   }
 
   private listSessions(req: GraphRequest, ws: string): GraphResponse {
-    const sorted = [...this.store.sessions.values()].filter((s) => this.inWorkspace(s, ws)).sort((a, b) => compareDesc(sessionPosition(a), sessionPosition(b)));
+    const sorted = sortBy([...this.store.sessions.values()].filter((s) => this.inWorkspace(s, ws)), sessionPosition, true);
     return this.list(req, `${this.wsPath(ws)}/sessions`, sorted, {
       typeName: `${NS}.session`,
       key: 'id',
@@ -435,7 +437,7 @@ export class GraphApi {
   }
 
   private listPrompts(req: GraphRequest, ws: string, s: SessionRecord): GraphResponse {
-    const sorted = this.store.promptsOf(s.id).sort((a, b) => compareDesc(promptPosition(b), promptPosition(a)));
+    const sorted = sortBy(this.store.promptsOf(s.id), promptPosition, false);
     return this.list(req, `${this.wsPath(ws)}/sessions(${keyLiteral(s.id)})/prompts`, sorted, {
       typeName: `${NS}.prompt`,
       key: 'id',
@@ -477,7 +479,7 @@ export class GraphApi {
   }
 
   private listEvaluations(req: GraphRequest, ws: string, s: SessionRecord, p: PromptRecord): GraphResponse {
-    const sorted = this.store.evaluationsOf(p.id).sort((a, b) => compareDesc(evaluationPosition(b), evaluationPosition(a)));
+    const sorted = sortBy(this.store.evaluationsOf(p.id), evaluationPosition, false);
     return this.list(req, this.evaluationsPath(ws, s, p), sorted, {
       typeName: `${NS}.evaluation`,
       key: 'id',
@@ -595,4 +597,12 @@ export function shapeFraction(ts: string, mode: FractionDigits): string {
   if (!m || mode === 'full') return ts;
   const digits = m[2].replace(/0+$/, '');
   return `${m[1]}${digits ? `.${digits}` : ''}Z`;
+}
+
+/** Sorts by a computed position string (computed once per item: lists of 10,000 sessions stay fast). */
+function sortBy<T>(items: T[], position: (item: T) => string, descending: boolean): T[] {
+  return items
+    .map((item) => ({ item, key: position(item) }))
+    .sort((a, b) => (descending ? compareDesc(a.key, b.key) : compareDesc(b.key, a.key)))
+    .map((x) => x.item);
 }

@@ -5,6 +5,7 @@ import { type Emulator, type EmulatorOptions } from './types';
 
 export type {
   AnswerRule,
+  BatchOptions,
   ConfigureSpec,
   Emulator,
   EmulatorOptions,

@@ -11,6 +11,7 @@ import { decodeComponent } from './odata';
 import { Store } from './state';
 import {
   type AnswerRule,
+  type BatchOptions,
   type ConfigureSpec,
   type Emulator,
   type EmulatorOptions,
@@ -35,6 +36,37 @@ interface ReadBody {
   error?: string;
 }
 
+interface OneRequest {
+  method: string;
+  pathname: string;
+  rawQuery: string;
+  body: ReadBody;
+  authHeader: string | undefined;
+  origin: string;
+  requestId: string;
+  clientRequestId: string;
+}
+
+type Served =
+  | { kind: 'json'; status: number; body: unknown; headers: Record<string, string> }
+  | { kind: 'raw'; status: number; text: string; headers: Record<string, string> }
+  | { kind: 'drop' };
+
+interface BatchConfig {
+  enabled: boolean;
+  refuseStatus: number;
+  maxRequests: number;
+  throttledStatus: number;
+  order: 'request' | 'reverse';
+}
+
+const BATCH_DEFAULTS: BatchConfig = { enabled: true, refuseStatus: 404, maxRequests: 20, throttledStatus: 200, order: 'reverse' };
+
+/** `/beta/$batch` (also percent-encoded as `%24batch`). */
+function isBatchPath(pathname: string): boolean {
+  return /^\/[^/]+\/(\$|%24)batch\/?$/i.test(pathname);
+}
+
 export class EmulatorServer implements Emulator {
   private readonly server: http.Server;
   private readonly store: Store;
@@ -44,6 +76,10 @@ export class EmulatorServer implements Emulator {
   private readonly now: () => number;
   private readonly baseConfig: GraphConfig;
   private config: GraphConfig;
+  private readonly baseBatch: BatchConfig;
+  private batch: BatchConfig;
+  private readonly baseLatencyMs: number;
+  private latencyMs: number;
   private recorded: RecordedRequest[] = [];
   private requiredAcrs: string | null = null;
   private readonly log: ((line: string) => void) | undefined;
@@ -61,6 +97,10 @@ export class EmulatorServer implements Emulator {
       fractionDigits: 'full',
     };
     this.config = { ...this.baseConfig };
+    this.baseBatch = mergeBatch(BATCH_DEFAULTS, options.batch);
+    this.batch = { ...this.baseBatch };
+    this.baseLatencyMs = nonNegative(options.latencyMs, 0);
+    this.latencyMs = this.baseLatencyMs;
     this.store = new Store(options.stateFile);
     this.api = new GraphApi(this.store, this.answers, () => this.config, this.now, new TimestampSource(this.now, () => this.config.fractionDigits === 'mixed'));
     const logTo = options.log ?? ((line: string) => console.log(line));
@@ -150,6 +190,8 @@ export class EmulatorServer implements Emulator {
     if (c.cancel !== undefined) this.config.cancel = c.cancel;
     if (c.cancelRefuseStatus !== undefined) this.config.cancelRefuseStatus = c.cancelRefuseStatus;
     if (c.fractionDigits !== undefined) this.config.fractionDigits = c.fractionDigits;
+    if (c.latencyMs !== undefined) this.latencyMs = nonNegative(c.latencyMs, this.latencyMs);
+    if (c.batch !== undefined) this.batch = mergeBatch(this.batch, c.batch);
   }
   /** Empty state and the configuration the emulator was started with; no faults, rules or recorded requests. */
   reset(): void {
@@ -157,6 +199,8 @@ export class EmulatorServer implements Emulator {
     this.config = { ...this.baseConfig };
     this.requiredAcrs = null;
     for (const w of this.options.workspaces ?? []) this.store.addWorkspace(w);
+    this.batch = { ...this.baseBatch };
+    this.latencyMs = this.baseLatencyMs;
     this.faults.clear();
     this.answers.clear();
     this.recorded = [];
@@ -207,12 +251,13 @@ export class EmulatorServer implements Emulator {
       time: formatTicks(this.now(), 0),
       requestId,
       clientRequestId,
+      startedMs: started,
     };
-    this.recorded.push(record);
-    if (this.recorded.length > MAX_RECORDED) this.recorded.splice(0, this.recorded.length - MAX_RECORDED);
+    this.remember(record);
     const finish = (status: number): void => {
       record.status = status;
-      record.durationMs = Date.now() - started;
+      record.endedMs = Date.now();
+      record.durationMs = record.endedMs - started;
       this.log?.(`${method} ${pathname}${rawQuery ? `?${rawQuery}` : ''} ${status === 0 ? 'dropped' : status} ${record.durationMs}ms`);
     };
 
@@ -226,42 +271,74 @@ export class EmulatorServer implements Emulator {
     }
     if (body.raw !== '') record.body = body.error === undefined ? body.parsed : body.raw;
 
-    const common = { 'request-id': requestId, 'client-request-id': clientRequestId };
-    let fault = this.faults.take(method, `${pathname}${rawQuery ? `?${rawQuery}` : ''}`) ?? this.faults.take(method, `${safeDecode(pathname)}?${record.query}`);
-    if (fault) record.fault = fault.kind;
-    if (fault?.kind === 'delay' && !fault.afterProcessing) {
-      await sleep(fault.delayMs ?? 0);
-      fault = undefined; // then served normally
+    if (this.latencyMs > 0) await sleep(this.latencyMs); // one network round trip, whatever the request is
+
+    if (method === 'POST' && isBatchPath(pathname)) {
+      record.batchSize = 0;
+      const served = await this.serveBatch(body, authHeader, origin, record, requestId, clientRequestId);
+      if (served.kind === 'drop') {
+        finish(0);
+        req.socket.destroy();
+        return;
+      }
+      this.sendOutcome(res, served);
+      finish(served.status);
+      return;
     }
-    if (fault?.kind === 'drop' && !fault.afterProcessing) {
+
+    const fault = this.takeFault(method, pathname, rawQuery, record.query);
+    if (fault) record.fault = fault.kind;
+    const served = await this.serveOne({ method, pathname, rawQuery, body, authHeader, origin, requestId, clientRequestId }, fault);
+    if (served.kind === 'drop') {
       finish(0);
       req.socket.destroy();
       return;
     }
+    this.sendOutcome(res, served);
+    finish(served.status);
+  }
+
+  private takeFault(method: string, pathname: string, rawQuery: string, decodedQuery: string): FaultSpec | undefined {
+    return this.faults.take(method, `${pathname}${rawQuery ? `?${rawQuery}` : ''}`) ?? this.faults.take(method, `${safeDecode(pathname)}?${decodedQuery}`);
+  }
+
+  private sendOutcome(res: http.ServerResponse, served: Exclude<Served, { kind: 'drop' }>): void {
+    if (served.kind === 'raw') this.sendRaw(res, served.status, served.text, served.headers);
+    else this.sendJson(res, served.status, served.body, served.headers);
+  }
+
+  /**
+   * One Graph request through fault injection, authentication and the handlers. Used for plain requests and for
+   * each sub-request of a `$batch`, so a batch sees exactly what the same requests sent one by one would see.
+   */
+  private async serveOne(r: OneRequest, fault: FaultSpec | undefined): Promise<Served> {
+    const { method, requestId, clientRequestId } = r;
+    const common = { 'request-id': requestId, 'client-request-id': clientRequestId };
+    if (fault?.kind === 'delay' && !fault.afterProcessing) {
+      await sleep(fault.delayMs ?? 0);
+      fault = undefined; // then served normally
+    }
+    if (fault?.kind === 'drop' && !fault.afterProcessing) return { kind: 'drop' };
     if (fault?.kind === 'status' && !fault.afterProcessing) {
       const status = fault.status ?? 500;
       const headers: Record<string, string> = { ...common };
       const retryAfter = fault.retryAfter ?? (status === 429 ? '1' : undefined);
       if (retryAfter !== undefined) headers['Retry-After'] = retryAfter;
       const errorBody = status === 429 ? throttlingBody(this.now(), requestId, clientRequestId) : this.errorBody(codeForStatus(status), messageForStatus(status), requestId, clientRequestId);
-      this.sendJson(res, status, errorBody, headers);
-      finish(status);
-      return;
+      return { kind: 'json', status, body: errorBody, headers };
     }
     if (fault?.kind === 'unauthorized') {
       const err = new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.', {
         'WWW-Authenticate': 'Bearer realm="", error="invalid_token", error_description="The access token expired"',
       });
-      this.sendError(res, err, common);
-      finish(401);
-      return;
+      return { kind: 'json', status: 401, body: this.errorBody(err.code, err.message, requestId, clientRequestId), headers: { ...common, ...err.headers } };
     }
 
     let response: GraphResponse;
     try {
-      const auth: AuthContext = authenticate(authHeader, this.options.expectedToken, this.now());
+      const auth: AuthContext = authenticate(r.authHeader, this.options.expectedToken, this.now());
       requireAuthenticationContext(auth, this.requiredAcrs);
-      response = this.api.handle({ method, pathname, rawQuery, body: body.parsed, bodyError: body.error, auth, origin });
+      response = this.api.handle({ method, pathname: r.pathname, rawQuery: r.rawQuery, body: r.body.parsed, bodyError: r.body.error, auth, origin: r.origin });
     } catch (e) {
       if (!(e instanceof GraphHttpError)) throw e;
       response = {
@@ -277,20 +354,14 @@ export class EmulatorServer implements Emulator {
       const status = fault.status ?? 500;
       const headers: Record<string, string> = { ...common };
       if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
-      this.sendJson(res, status, this.errorBody(codeForStatus(status), messageForStatus(status), requestId, clientRequestId), headers);
-      finish(status);
-      return;
-    }
-    if (fault?.kind === 'drop') {
-      // afterProcessing: the request took effect, but the client never hears about it (an ambiguous failure).
-      finish(0);
-      req.socket.destroy();
-      return;
+      return { kind: 'json', status, body: this.errorBody(codeForStatus(status), messageForStatus(status), requestId, clientRequestId), headers };
     }
     if (fault?.kind === 'delay' && fault.afterProcessing) {
       // The answer was computed now but arrives late: what it says may be stale by the time it lands.
       await sleep(fault.delayMs ?? 0);
     }
+    // afterProcessing: the request took effect, but the client never hears about it (an ambiguous failure).
+    if (fault?.kind === 'drop') return { kind: 'drop' };
     const headers = { ...common, ...(response.headers ?? {}) };
     if (fault?.kind === 'oddItem' && isRecord(response.body) && Array.isArray(response.body.value) && isRecord(response.body.value[0])) {
       const first = { ...response.body.value[0] };
@@ -302,12 +373,146 @@ export class EmulatorServer implements Emulator {
       // A 200 whose JSON body is cut off halfway. The request itself was processed; even an error response is
       // garbled this way, so the fault always shows up as malformed JSON.
       const text = JSON.stringify(response.body);
-      this.sendRaw(res, 200, text.slice(0, Math.max(1, Math.floor(text.length / 2))), headers);
-      finish(200);
-      return;
+      return { kind: 'raw', status: 200, text: text.slice(0, Math.max(1, Math.floor(text.length / 2))), headers };
     }
-    this.sendJson(res, response.status, response.body, headers);
-    finish(response.status);
+    return { kind: 'json', status: response.status, body: response.body, headers };
+  }
+
+  /**
+   * JSON batching (`POST /beta/$batch`), as https://learn.microsoft.com/graph/json-batching documents it:
+   * `{ requests: [{ id, method, url, headers?, body? }] }` -> `{ responses: [{ id, status, headers, body }] }`;
+   * ids are unique (case-insensitive) or the whole batch is a 400; at most 20 requests; `url` is relative to the
+   * version (`/security/...` or `security/...`); a body needs a Content-Type header; `dependsOn` makes a request
+   * wait for others and fail with 424 when one of them failed. The batch's own Authorization applies to every
+   * sub-request. Each sub-request goes through the same fault queue, authentication and handlers as a request
+   * sent alone (so a fault can hit one sub-request) and is recorded with `batchId` = the batch's request id.
+   *
+   * Where the docs are silent, options (`batch` in EmulatorOptions / ConfigureSpec) let tests choose:
+   * - `enabled: false` refuses `$batch` with `refuseStatus` (default 404), for a service without batching.
+   * - `throttledStatus`: the status of the batch itself when a sub-request was throttled. The batching page says
+   *   a parseable batch is 200 whatever its parts; the throttling page speaks of 424. Default 200.
+   * - `order`: 'reverse' (default) answers in reverse order (the docs: responses "might appear in a different
+   *   order"), 'request' in request order.
+   * - An absolute sub-request URL is answered 400 for that sub-request (the docs only show relative ones).
+   * - A sub-request's fault `drop` drops the whole batch connection (one HTTP response carries them all).
+   */
+  private async serveBatch(body: ReadBody, authHeader: string | undefined, origin: string, record: RecordedRequest, batchRequestId: string, batchClientRequestId: string): Promise<Served> {
+    const common = { 'request-id': batchRequestId, 'client-request-id': batchClientRequestId };
+    const fail = (status: number, code: string, message: string): Served => ({
+      kind: 'json',
+      status,
+      body: this.errorBody(code, message, batchRequestId, batchClientRequestId),
+      headers: common,
+    });
+    // The batch request itself can be hit by a fault (path '$batch').
+    const own = this.faults.take('POST', record.path);
+    if (own) {
+      record.fault = own.kind;
+      if (own.kind !== 'delay') return this.serveOne({ method: 'POST', pathname: record.path, rawQuery: '', body, authHeader, origin, requestId: batchRequestId, clientRequestId: batchClientRequestId }, own);
+      await sleep(own.delayMs ?? 0);
+    }
+    const b = this.batch;
+    if (!b.enabled) {
+      const status = b.refuseStatus;
+      return fail(status, codeForStatus(status), status === 404 ? "Resource not found for the segment '$batch'." : messageForStatus(status));
+    }
+    if (body.error !== undefined) return fail(400, 'BadRequest', `Invalid JSON in the batch request: ${body.error}`);
+    const parsed = body.parsed;
+    if (!isRecord(parsed) || !Array.isArray(parsed.requests)) return fail(400, 'BadRequest', "The batch request must be a JSON object with a 'requests' array.");
+    const requests = parsed.requests as unknown[];
+    record.batchSize = requests.length;
+    if (requests.length === 0) return fail(400, 'BadRequest', 'The batch request contains no requests.');
+    if (requests.length > b.maxRequests) return fail(400, 'BadRequest', `The batch request contains ${requests.length} requests; the limit is ${b.maxRequests}.`);
+    const ids = new Set<string>();
+    for (const item of requests) {
+      if (!isRecord(item) || typeof item.id !== 'string' || item.id === '' || typeof item.method !== 'string' || typeof item.url !== 'string') {
+        return fail(400, 'BadRequest', "Every request of a batch needs a string 'id', 'method' and 'url'.");
+      }
+      const key = item.id.toLowerCase();
+      if (ids.has(key)) return fail(400, 'BadRequest', `The batch request contains the id '${item.id}' twice.`);
+      if (item.dependsOn !== undefined) {
+        if (!Array.isArray(item.dependsOn) || item.dependsOn.some((d) => typeof d !== 'string' || !ids.has(d.toLowerCase()))) {
+          return fail(400, 'BadRequest', `dependsOn of '${item.id}' must list ids of requests earlier in the batch.`);
+        }
+      }
+      ids.add(key);
+    }
+
+    const statuses = new Map<string, number>();
+    const responses: Record<string, unknown>[] = [];
+    let throttled = false;
+    const version = record.path.slice(0, record.path.toLowerCase().lastIndexOf('/$batch'));
+    for (const raw of requests as Record<string, unknown>[]) {
+      const id = raw.id as string;
+      const method = (raw.method as string).toUpperCase();
+      const subRequestId = newGuid();
+      const reply = (status: number, subBody: unknown, headers: Record<string, string> = {}): void => {
+        statuses.set(id.toLowerCase(), status);
+        if (status === 429) throttled = true;
+        responses.push({ id, status, headers: { 'Cache-Control': 'no-cache', 'Content-Type': JSON_CONTENT_TYPE, 'request-id': subRequestId, ...headers }, body: subBody });
+      };
+      const url = raw.url as string;
+      const q = url.indexOf('?');
+      const relPath = q < 0 ? url : url.slice(0, q);
+      const rawQuery = q < 0 ? '' : url.slice(q + 1);
+      const pathname = `${version}/${relPath.replace(/^\/+/, '')}`;
+      const sub: RecordedRequest = {
+        method,
+        path: pathname,
+        query: safeDecode(rawQuery),
+        status: 0,
+        authorization: record.authorization,
+        time: formatTicks(this.now(), 0),
+        requestId: subRequestId,
+        clientRequestId: batchClientRequestId,
+        batchId: batchRequestId,
+        batchItemId: id,
+        startedMs: Date.now(),
+      };
+      this.remember(sub);
+      const done = (status: number): void => {
+        sub.status = status;
+        sub.endedMs = Date.now();
+        sub.durationMs = sub.endedMs - (sub.startedMs ?? sub.endedMs);
+      };
+      if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//')) {
+        reply(400, this.errorBody('BadRequest', 'The url of a batch request must be relative to the version, for example /security/securityCopilot/workspaces.', subRequestId, batchClientRequestId));
+        done(400);
+        continue;
+      }
+      const deps = Array.isArray(raw.dependsOn) ? (raw.dependsOn as string[]) : [];
+      if (deps.some((d) => { const st = statuses.get(d.toLowerCase()) ?? 0; return st < 200 || st >= 300; })) {
+        reply(424, this.errorBody('FailedDependency', 'A request this one depends on failed.', subRequestId, batchClientRequestId));
+        done(424);
+        continue;
+      }
+      const headers = isRecord(raw.headers) ? raw.headers : {};
+      const hasContentType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
+      if (raw.body !== undefined && !hasContentType) {
+        reply(400, this.errorBody('BadRequest', 'Content-Type header must be specified when a body is present.', subRequestId, batchClientRequestId));
+        done(400);
+        continue;
+      }
+      if (raw.body !== undefined) sub.body = raw.body;
+      const subBody: ReadBody = raw.body === undefined ? { raw: '', parsed: undefined } : { raw: JSON.stringify(raw.body), parsed: raw.body };
+      const fault = this.takeFault(method, pathname, rawQuery, sub.query);
+      if (fault) sub.fault = fault.kind;
+      const served = await this.serveOne({ method, pathname, rawQuery, body: subBody, authHeader, origin, requestId: subRequestId, clientRequestId: batchClientRequestId }, fault);
+      if (served.kind === 'drop') {
+        done(0);
+        return { kind: 'drop' };
+      }
+      const { 'request-id': _r, 'client-request-id': _c, ...rest } = served.headers;
+      reply(served.status, served.kind === 'raw' ? served.text : served.body, rest);
+      done(served.status);
+    }
+    if (b.order === 'reverse') responses.reverse();
+    return { kind: 'json', status: throttled ? b.throttledStatus : 200, body: { responses }, headers: common };
+  }
+
+  private remember(record: RecordedRequest): void {
+    this.recorded.push(record);
+    if (this.recorded.length > MAX_RECORDED) this.recorded.splice(0, this.recorded.length - MAX_RECORDED);
   }
 
   private errorBody(code: string, message: string, requestId: string, clientRequestId: string): Record<string, unknown> {
@@ -318,10 +523,6 @@ export class EmulatorServer implements Emulator {
         innerError: { date: new Date(this.now()).toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': clientRequestId },
       },
     };
-  }
-
-  private sendError(res: http.ServerResponse, e: GraphHttpError, common: Record<string, string>): void {
-    this.sendJson(res, e.status, this.errorBody(e.code, e.message, common['request-id'], common['client-request-id']), { ...common, ...e.headers });
   }
 
   private sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
@@ -395,6 +596,8 @@ export class EmulatorServer implements Emulator {
             cancel: this.config.cancel,
             cancelRefuseStatus: this.config.cancelRefuseStatus,
             fractionDigits: this.config.fractionDigits,
+            latencyMs: this.latencyMs,
+            batch: { ...this.batch },
           });
         case 'POST /config': {
           const c = body.parsed ?? {};
@@ -538,8 +741,40 @@ export function checkAnswerRule(value: unknown): string | undefined {
   return undefined;
 }
 
+function mergeBatch(base: BatchConfig, spec: BatchOptions | undefined): BatchConfig {
+  if (!spec) return { ...base };
+  return {
+    enabled: typeof spec.enabled === 'boolean' ? spec.enabled : base.enabled,
+    refuseStatus: positiveInt(spec.refuseStatus, base.refuseStatus),
+    maxRequests: positiveInt(spec.maxRequests, base.maxRequests),
+    throttledStatus: positiveInt(spec.throttledStatus, base.throttledStatus),
+    order: spec.order === 'request' || spec.order === 'reverse' ? spec.order : base.order,
+  };
+}
+
+export function checkBatchOptions(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'batch must be an object';
+  if (value.enabled !== undefined && typeof value.enabled !== 'boolean') return 'batch.enabled must be a boolean';
+  for (const k of ['refuseStatus', 'throttledStatus'] as const) {
+    const v = value[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 100 || v > 599)) return `batch.${k} must be an HTTP status`;
+  }
+  if (value.maxRequests !== undefined && (typeof value.maxRequests !== 'number' || !Number.isInteger(value.maxRequests) || value.maxRequests < 1)) {
+    return 'batch.maxRequests must be a positive integer';
+  }
+  if (value.order !== undefined && value.order !== 'request' && value.order !== 'reverse') return "batch.order must be 'request' or 'reverse'";
+  return undefined;
+}
+
 function checkConfig(value: unknown): string | undefined {
   if (!isRecord(value)) return 'config must be a JSON object';
+  if (value.latencyMs !== undefined && (typeof value.latencyMs !== 'number' || !Number.isFinite(value.latencyMs) || value.latencyMs < 0)) {
+    return 'latencyMs must be a non-negative number';
+  }
+  if (value.batch !== undefined) {
+    const problem = checkBatchOptions(value.batch);
+    if (problem) return problem;
+  }
   if (value.pageSize !== undefined && (typeof value.pageSize !== 'number' || !Number.isInteger(value.pageSize) || value.pageSize < 1)) {
     return 'pageSize must be a positive integer';
   }

@@ -36,12 +36,32 @@ export interface SeedSpec {
   workspaceId?: string;
 }
 
+/**
+ * JSON batching (`POST /beta/$batch`) where the docs leave a choice open; see server.ts `serveBatch`.
+ */
+export interface BatchOptions {
+  /** false: the service refuses `$batch` (with `refuseStatus`), for testing a client's fallback. Default true. */
+  enabled?: boolean;
+  /** Status of the refusal when disabled (404, 400, 405, 501 ...). Default 404. */
+  refuseStatus?: number;
+  /** Most requests in one batch (documented: 20). */
+  maxRequests?: number;
+  /** Status of the batch itself when one of its requests was throttled: 200 (default) or 424. */
+  throttledStatus?: number;
+  /** Order of the responses: 'reverse' (default; the docs say the order may differ) or 'request'. */
+  order?: 'request' | 'reverse';
+}
+
 export interface EmulatorOptions {
   /**
    * Extra: workspaces besides the onboarding one (`default`). The docs' list shows a single workspace and are
    * silent on more; tests that switch workspaces add one.
    */
   workspaces?: WorkspaceRecord[];
+  /** Extra: JSON batching behaviour (enabled by default). */
+  batch?: BatchOptions;
+  /** Extra: a delay added to every Graph HTTP request (a network round trip; a batch pays it once). Default 0. */
+  latencyMs?: number;
   port?: number;
   host?: string;
   pageSize?: number;
@@ -86,6 +106,10 @@ export interface ConfigureSpec {
    * an authentication context. null turns it off.
    */
   requiredAcrs?: string | null;
+  /** Extra: see EmulatorOptions.latencyMs. */
+  latencyMs?: number;
+  /** Extra: see EmulatorOptions.batch (merged into the current settings). */
+  batch?: BatchOptions;
 }
 
 /** One scripted step of an evaluation's life (any state string, including ones the docs do not list). */
@@ -143,6 +167,15 @@ export interface RecordedRequest {
   /** The fault kind applied to this request, if any. */
   fault?: FaultKind;
   durationMs?: number;
+  /** Extra: epoch ms when the request arrived and when its response was sent (or the connection dropped). */
+  startedMs?: number;
+  endedMs?: number;
+  /** Extra, on a `$batch` request: how many requests it carried. */
+  batchSize?: number;
+  /** Extra, on a sub-request of a batch: the batch's request id (so round trips = records without batchId). */
+  batchId?: string;
+  /** Extra, on a sub-request of a batch: its `id` inside the batch. */
+  batchItemId?: string;
 }
 
 // ---- stored records (also the state-file format) ----

@@ -42,6 +42,11 @@ export interface GraphRequest {
   url: string;
   body?: unknown;
   signal?: AbortSignal;
+  /**
+   * Non-2xx statuses to hand back as a response instead of an error (a `$batch` answered 424 still carries
+   * its parts' responses). Never 401, 403 or the retried statuses: those keep their normal handling.
+   */
+  acceptStatuses?: readonly number[];
 }
 
 export interface GraphResponse {
@@ -367,7 +372,8 @@ export class GraphHttp {
         date: graph?.date ?? response.headers.get('date') ?? undefined,
       };
 
-      if (status >= 200 && status < 300) {
+      const accepted = req.acceptStatuses?.includes(status) === true && ![401, 403, 429, 503, 504].includes(status);
+      if ((status >= 200 && status < 300) || accepted) {
         if (text.trim() !== '' && !bodyIsJson) {
           const type = response.headers.get('content-type');
           throw new GraphMalformedResponseError(
@@ -506,8 +512,13 @@ export class GraphHttp {
     }
   }
 
+  /** The retry budget every logical request gets (attempts, total time, backoff). */
+  get retryPolicy(): Readonly<{ maxAttempts: number; maxTotalMs: number; baseDelayMs: number; maxDelayMs: number }> {
+    return this.retry;
+  }
+
   /** Exponential backoff with jitter for the n-th retry (n >= 1): between 50% and 100% of base * 2^(n-1). */
-  private backoff(n: number): number {
+  backoff(n: number): number {
     const { baseDelayMs, maxDelayMs } = this.retry;
     const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, n - 1));
     return Math.round(ceiling * (0.5 + Math.random() * 0.5));

@@ -54,7 +54,8 @@ export {
   validateSessionIdInput,
   validatePromptContent,
 } from './validate';
-export { SecurityCopilotClient, type PageListOptions, type SelectOptions } from './securityCopilot';
+export { SecurityCopilotClient, type ManyOptions, type PageListOptions, type SelectOptions } from './securityCopilot';
+export { MAX_BATCH_REQUESTS, checkBatchUrl, toBatchUrl } from './batch';
 export { DEFAULT_WAIT, isTerminalState, MIN_POLL_INTERVAL_MS, OUTCOME_MESSAGES, outcomeOf } from './evaluations';
 export {
   DEFAULT_BASE_URL,

@@ -2,10 +2,11 @@
 // Every method validates its input first (GraphValidationError, no request), then goes through GraphHttp.
 // The docs show 201 for creates and 200 for reads and the rename; they don't say whether other 2xx codes can
 // occur, so any 2xx with a valid body is accepted (an empty 2xx body is a GraphMalformedResponseError).
+import { readMany, type BatchState } from './batch';
 import { GraphValidationError } from './errors';
 import { pollEvaluation } from './evaluations';
 import { GraphHttp, type GraphResponse } from './http';
-import { buildQuery, getPage, iterateItems, selectList } from './paging';
+import { buildQuery, getPage, iterateItems, readPage, selectList } from './paging';
 import {
   evaluationSchema,
   parseBody,
@@ -45,6 +46,16 @@ const REQUIRED = {
 } as const;
 
 export type PageListOptions = ListOptions & { nextLink?: string };
+
+/** Options of listEvaluationsMany. */
+export interface ManyOptions extends CallOptions {
+  /** Told about each evaluation left out because it did not fit its schema (as listEvaluations). */
+  onSkipped?: ListOptions['onSkipped'];
+  /** Called as each prompt's result settles (for showing answers as they arrive). */
+  onResult?: (promptId: string, result: Evaluation[] | Error) => void;
+  /** HTTP requests in flight at once: batches, or single reads when batching is off. Default 4. */
+  concurrency?: number;
+}
 export type SelectOptions = CallOptions & { select?: string[] };
 
 function check(result: ReturnType<typeof validateId>): string {
@@ -57,6 +68,8 @@ export class SecurityCopilotClient {
   readonly endpoint: string;
   /** The request pipeline (exposed for advanced callers; same auth, retries and logging). */
   readonly http: GraphHttp;
+  /** Whether `$batch` works with this service (learned on first use; one per client). */
+  private readonly batch: BatchState = {};
 
   constructor(options: GraphClientOptions) {
     this.http = new GraphHttp(options);
@@ -162,8 +175,7 @@ export class SecurityCopilotClient {
    * entity, which is what the docs' example for this operation shows.
    */
   async listEvaluations(ws: string, sessionId: string, promptId: string, o: ListOptions = {}): Promise<Evaluation[]> {
-    const path = [...this.promptPath(ws, sessionId, promptId), 'evaluations'];
-    const url = this.http.url(path, buildQuery(o, { top: true, required: REQUIRED.evaluation }));
+    const url = this.evaluationsUrl(ws, sessionId, promptId, o);
     const out: Evaluation[] = [];
     for await (const e of iterateItems(this.http, url, evaluationSchema, 'evaluation', o.signal, {
       acceptSingleEntity: true,
@@ -172,6 +184,61 @@ export class SecurityCopilotClient {
       out.push(e);
     }
     return out;
+  }
+
+  /**
+   * The evaluations of many prompts of one session in few round trips: JSON batching (`POST /beta/$batch`,
+   * up to 20 reads each, `concurrency` batches in flight), see batch.ts.
+   *
+   * Contract:
+   * - Resolves a Map with one entry per distinct prompt id given (keyed by the id exactly as given): the same
+   *   `Evaluation[]` that `listEvaluations(ws, sessionId, promptId)` resolves, or the Error it would throw
+   *   (GraphNotFoundError, GraphThrottledError, GraphAuthError, GraphValidationError for a bad prompt id, …).
+   *   A failed prompt never fails the others.
+   * - Rejects only when the workspace or session id is invalid (GraphValidationError, no request) or `signal`
+   *   aborts (GraphCancelledError).
+   * - Reads in the order given: pass what is on screen first (e.g. the newest prompts), then the rest, and use
+   *   `onResult` to show each answer as it arrives; or call it twice (visible ids, then the others).
+   * - Reads only; never creates anything. Throttled parts are re-sent after their own Retry-After; if the service
+   *   refuses `$batch`, this client remembers it and reads one by one from then on (`batchingRefused`).
+   */
+  async listEvaluationsMany(ws: string, sessionId: string, promptIds: readonly string[], o: ManyOptions = {}): Promise<Map<string, Evaluation[] | Error>> {
+    this.sessionPath(ws, sessionId); // a bad workspace or session id fails the whole call, before any request
+    const results = new Map<string, Evaluation[] | Error>();
+    const reads: { key: string; url: string }[] = [];
+    for (const promptId of new Set(promptIds)) {
+      const v = validateId(promptId, 'Prompt id');
+      if (!v.ok) {
+        const error = new GraphValidationError(v.message);
+        results.set(promptId, error);
+        o.onResult?.(promptId, error);
+        continue;
+      }
+      reads.push({ key: promptId, url: this.evaluationsUrl(ws, sessionId, promptId) });
+    }
+    const got = await readMany<Evaluation[]>(this.http, this.batch, reads, {
+      signal: o.signal,
+      concurrency: o.concurrency,
+      onResult: o.onResult,
+      single: (promptId, signal) => this.listEvaluations(ws, sessionId, promptId, { signal, onSkipped: o.onSkipped }),
+      parse: async (response, signal) => {
+        const page = readPage(response, evaluationSchema, 'evaluation', { acceptSingleEntity: true, onSkipped: o.onSkipped });
+        const out = [...page.items];
+        if (page.nextLink !== undefined) {
+          // More pages: followed one by one with the normal (origin-checked) paging.
+          const next = this.http.resolveNextLink(page.nextLink);
+          for await (const e of iterateItems(this.http, next, evaluationSchema, 'evaluation', signal, { acceptSingleEntity: true, onSkipped: o.onSkipped })) out.push(e);
+        }
+        return out;
+      },
+    });
+    for (const [k, v] of got) results.set(k, v);
+    return results;
+  }
+
+  /** True once the service refused `$batch` for this client: listEvaluationsMany reads one by one. */
+  get batchingRefused(): boolean {
+    return this.batch.refused !== undefined;
   }
 
   async getEvaluation(ws: string, sessionId: string, promptId: string, evaluationId: string, o: SelectOptions = {}): Promise<Evaluation> {
@@ -235,6 +302,11 @@ export class SecurityCopilotClient {
       [...this.sessionPath(ws, sessionId), 'prompts'],
       buildQuery(o, { top: true, required: REQUIRED.prompt }),
     );
+  }
+
+  private evaluationsUrl(ws: string, sessionId: string, promptId: string, o: ListOptions = {}): string {
+    const path = [...this.promptPath(ws, sessionId, promptId), 'evaluations'];
+    return this.http.url(path, buildQuery(o, { top: true, required: REQUIRED.evaluation }));
   }
 
   private sessionPath(workspaceId: string, sessionId: string): string[] {

@@ -68,6 +68,8 @@ describe('emulator: control API over HTTP', () => {
       cancel: 'both',
       cancelRefuseStatus: 405,
       fractionDigits: 'full',
+      latencyMs: 0,
+      batch: { enabled: true, refuseStatus: 404, maxRequests: 20, throttledStatus: 200, order: 'reverse' },
     });
     assert.equal((await control('POST', '/config', { pageSize: 0 })).status, 400);
     assert.equal((await control('POST', '/config', { cancel: 'maybe' })).status, 400);
