@@ -4,6 +4,7 @@
 //                         `securityCopilot.auth.method` is not `vscode`; never part of dist/extension.js
 //   dist/webview/main.js  the session panel's script (browser, iife) + its CSS and the codicon font
 //   dist/emulator/cli.js  the local Graph emulator (node, cjs); never packaged (see .vscodeignore)
+//   dist/promptbook-frontmatter.js  the promptbooks' YAML reader (node, cjs), loaded lazily by the extension
 // Flags: --production (minify, no sourcemaps), --watch, --emulator-only.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -44,6 +45,16 @@ const common = {
   plugins: watch ? [watchLogger] : [],
 };
 
+/** The extension bundle loads the YAML reader from its own file at first use (src/promptbook/lazy.ts). */
+const lazyFrontMatter = {
+  name: 'lazy-front-matter',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/frontMatter\.js$/ }, (args) =>
+      args.importer.endsWith(path.join('promptbook', 'lazy.ts')) ? { path: './promptbook-frontmatter.js', external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -65,6 +76,17 @@ if (!emulatorOnly) {
       target: 'node20',
       // @azure/identity lives in dist/identity.js only; the extension loads that file with a run-time require.
       external: ['vscode', '@azure/identity'],
+      plugins: [...common.plugins, lazyFrontMatter],
+      // import() of the lazy bundle becomes a deferred require (the extension host loads CommonJS).
+      supported: { 'dynamic-import': false },
+    },
+    {
+      ...common,
+      entryPoints: ['src/promptbook/frontMatter.ts'],
+      outfile: 'dist/promptbook-frontmatter.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
     },
     {
       ...common,

@@ -3,6 +3,7 @@ import { AnswerNotifier } from './answerNotifier';
 import { registerCommands } from './commands';
 import { Log } from './log';
 import { SessionPanels } from './panels/sessionPanel';
+import { Promptbooks } from './promptbook';
 import { Copilot } from './service';
 import { StatusBar } from './statusBar';
 import { PluginsView } from './views/pluginsView';
@@ -16,6 +17,7 @@ export interface ExtensionApi {
   readonly plugins: PluginsView;
   /** The extension's log folder (the "Security Copilot" log is written below it). */
   readonly logUri: vscode.Uri;
+  readonly promptbooks: Promptbooks;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -24,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tree = new SessionsTree(copilot);
   const panels = new SessionPanels({ copilot, extensionUri: context.extensionUri });
   const plugins = new PluginsView(copilot);
+  const promptbooks = new Promptbooks(copilot, context.workspaceState);
   context.subscriptions.push(
     log,
     copilot,
@@ -32,7 +35,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     plugins,
     new StatusBar(copilot),
     new AnswerNotifier(copilot, panels),
-    ...registerCommands({ copilot, tree, panels, plugins, extensionUri: context.extensionUri }),
+    promptbooks,
+    ...registerCommands({ copilot, tree, panels, plugins, promptbooks, extensionUri: context.extensionUri }),
   );
 
   // Account changes (sign-in, sign-out, switch) and settings changes: nothing of the previous account or
@@ -53,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
   log.info(`Security Copilot activated (VS Code ${vscode.version}).`);
-  return { copilot, tree, panels, plugins, logUri: context.logUri };
+  return { copilot, tree, panels, plugins, promptbooks, logUri: context.logUri };
 }
 
 export function deactivate(): void {
