@@ -204,6 +204,9 @@ describe('example promptbooks (docs/promptbooks)', () => {
       const used = new Set(book.cells.filter((c) => c.kind === 'prompt').flatMap((c) => placeholders(c.text)));
       assert.ok(book.cells.filter((c) => c.kind === 'prompt').length >= 3);
       assert.deepEqual([...used].sort(), fm.inputs.map((i) => i.name).sort());
+      // The README shows the same file.
+      const readme = fs.readFileSync(path.join(EXAMPLES, '..', '..', 'README.md'), 'utf8');
+      assert.ok(readme.includes(`\`\`\`\`\`markdown\n${text}\`\`\`\`\``), `README.md embeds ${file} as it is`);
     });
   }
 });
