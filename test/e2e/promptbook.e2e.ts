@@ -65,9 +65,15 @@ describe('Promptbooks in the workbench', function () {
     }
     const toolbar = page.locator('.notebookOverlay .notebook-toolbar-container');
     await toolbar.getByText('Run All', { exact: true }).waitFor({ state: 'visible', timeout: 60_000 });
-    // The answers are rendered as Markdown in the notebook's output webview, under their cells.
-    const outputs = page.locator('iframe.webview.ready').first().contentFrame().frameLocator('#active-frame');
-    await outputs.locator('h1', { hasText: 'Sign-in activity analysis' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    // The answers are rendered as Markdown in the notebook's output webview (a nested frame), under their cells.
+    const answerDeadline = Date.now() + 60_000;
+    for (;;) {
+      let shown = 0;
+      for (const frame of page.frames()) shown += await frame.getByText('Sign-in activity analysis').count().catch(() => 0);
+      if (shown > 0) break;
+      if (Date.now() > answerDeadline) throw new Error('no rendered answer in the notebook outputs');
+      await page.waitForTimeout(250);
+    }
     await notebook.locator('.codicon-notebook-state-success').first().waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await notebook.locator('.codicon-notebook-state-error').count(), 0);
 
