@@ -12,7 +12,7 @@ export interface CommandContext {
   readonly copilot: Copilot;
   readonly tree: SessionsTree;
   readonly panels: SessionPanels;
-  readonly promptbooks: Promptbooks;
+  readonly promptbooks?: Promptbooks;
   readonly extensionUri: vscode.Uri;
   readonly plugins?: PluginsView;
 }

@@ -7,7 +7,7 @@ function runSessionOf(ctx: CommandContext, arg: unknown): string | undefined {
   // The notebook toolbar passes `{ notebookEditor: { notebookUri } }`; others pass a URI or nothing.
   const fromToolbar = (arg as { notebookEditor?: { notebookUri?: vscode.Uri } } | undefined)?.notebookEditor?.notebookUri;
   const nb = Promptbooks.notebookFromArgument(fromToolbar ?? arg);
-  const session = nb ? ctx.promptbooks.controller.runSession(nb.uri) : undefined;
+  const session = nb ? ctx.promptbooks?.controller.runSession(nb.uri) : undefined;
   if (!session) void vscode.window.showInformationMessage('This promptbook has not run yet in this window: Run All creates its session.');
   return session?.sessionId;
 }

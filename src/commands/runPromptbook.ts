@@ -29,7 +29,8 @@ export const runPromptbook: CommandDefinition = {
       return undefined;
     }
     const editor = await vscode.window.showNotebookDocument(notebook, { preview: false });
-    const controller = ctx.promptbooks.controller;
+    const controller = ctx.promptbooks?.controller;
+    if (!controller) return undefined;
     await controller.ensureSelected(editor);
     await controller.runAll(notebook, (rawOptions ?? {}) as RunOptions);
     return controller.runSession(notebook.uri)?.sessionId;
