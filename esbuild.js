@@ -6,6 +6,7 @@
 //   dist/webview/main.js  the session panel's script (browser, iife) + its CSS and the codicon font
 //   dist/mcp.js           the MCP server (node, cjs, MCP SDK inside), loaded only when the user enables it
 //   dist/emulator/cli.js  the local Graph emulator (node, cjs); never packaged (see .vscodeignore)
+//   dist/promptbook-frontmatter.js  the promptbooks' YAML reader (node, cjs), loaded lazily by the extension
 // Flags: --production (minify, no sourcemaps), --watch, --emulator-only.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -54,6 +55,16 @@ const common = {
   plugins: watch ? [watchLogger] : [],
 };
 
+/** The extension bundle loads the YAML reader from its own file at first use (src/promptbook/lazy.ts). */
+const lazyFrontMatter = {
+  name: 'lazy-front-matter',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/frontMatter\.js$/ }, (args) =>
+      args.importer.endsWith(path.join('promptbook', 'lazy.ts')) ? { path: './promptbook-frontmatter.js', external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -75,7 +86,17 @@ if (!emulatorOnly) {
       target: 'node20',
       // @azure/identity lives in dist/identity.js only; the extension loads that file with a run-time require.
       external: ['vscode', '@azure/identity'],
-      plugins: [...common.plugins, lazyMasking],
+      plugins: [...common.plugins, lazyMasking, lazyFrontMatter],
+      // import() of the lazy bundle becomes a deferred require (the extension host loads CommonJS).
+      supported: { 'dynamic-import': false },
+    },
+    {
+      ...common,
+      entryPoints: ['src/promptbook/frontMatter.ts'],
+      outfile: 'dist/promptbook-frontmatter.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
     },
     {
       ...common,

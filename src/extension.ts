@@ -4,6 +4,7 @@ import { AnswerNotifier } from './answerNotifier';
 import { registerCommands } from './commands';
 import { Log } from './log';
 import { SessionPanels } from './panels/sessionPanel';
+import { Promptbooks } from './promptbook';
 import { WorkspaceSettingsGuard } from './settingsGuard';
 import { Copilot } from './service';
 import { StatusBar } from './statusBar';
@@ -22,6 +23,7 @@ export interface ExtensionApi {
   readonly chat: ChatFeatures;
   /** User-only settings a workspace tried to set (ignored, with a warning). */
   readonly settingsGuard: WorkspaceSettingsGuard;
+  readonly promptbooks: Promptbooks;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -31,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const panels = new SessionPanels({ copilot, extensionUri: context.extensionUri });
   const plugins = new PluginsView(copilot);
   const settingsGuard = new WorkspaceSettingsGuard(log);
+  const promptbooks = new Promptbooks(copilot, context.workspaceState);
   context.subscriptions.push(
     settingsGuard,
     log,
@@ -40,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     plugins,
     new StatusBar(copilot),
     new AnswerNotifier(copilot, panels),
-    ...registerCommands({ copilot, tree, panels, plugins, extensionUri: context.extensionUri }),
+    promptbooks,
+    ...registerCommands({ copilot, tree, panels, plugins, promptbooks, extensionUri: context.extensionUri }),
   );
   const chat = new ChatFeatures(copilot, context);
   context.subscriptions.push(chat);
@@ -63,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
   log.info(`Security Copilot activated (VS Code ${vscode.version}).`);
-  return { copilot, tree, panels, plugins, logUri: context.logUri, chat, settingsGuard };
+  return { copilot, tree, panels, plugins, promptbooks, logUri: context.logUri, chat, settingsGuard };
 }
 
 export function deactivate(): void {

@@ -55,11 +55,20 @@ function writeSettings(userDataDir, settings, { merge }) {
   return file;
 }
 
+/** The example promptbooks of docs/promptbooks, copied to `promptbooks/` in the sample workspace. */
+const PROMPTBOOKS_DIR = path.join(__dirname, '..', '..', 'docs', 'promptbooks');
+
 function writeWorkspace(dir) {
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(SAMPLE_FILES)) {
     const f = path.join(dir, name);
     if (!fs.existsSync(f)) fs.writeFileSync(f, text);
+  }
+  const books = fs.existsSync(PROMPTBOOKS_DIR) ? fs.readdirSync(PROMPTBOOKS_DIR).filter((n) => n.endsWith('.promptbook.md')) : [];
+  if (books.length) fs.mkdirSync(path.join(dir, 'promptbooks'), { recursive: true });
+  for (const name of books) {
+    const f = path.join(dir, 'promptbooks', name);
+    if (!fs.existsSync(f)) fs.copyFileSync(path.join(PROMPTBOOKS_DIR, name), f);
   }
 }
 

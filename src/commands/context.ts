@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { validateDisplayName, validateId } from '../graph';
 import { pickSession } from '../ui/sessionPicker';
 import type { SessionPanels } from '../panels/sessionPanel';
+import type { Promptbooks } from '../promptbook';
 import type { Copilot } from '../service';
 import type { PluginsView } from '../views/pluginsView';
 import type { Node, SessionsTree } from '../views/sessionsTree';
@@ -11,6 +12,7 @@ export interface CommandContext {
   readonly copilot: Copilot;
   readonly tree: SessionsTree;
   readonly panels: SessionPanels;
+  readonly promptbooks?: Promptbooks;
   readonly extensionUri: vscode.Uri;
   readonly plugins?: PluginsView;
 }

@@ -8,7 +8,10 @@ import { createSession } from './createSession';
 import { exportSession } from './exportSession';
 import { openSession } from './openSession';
 import { filterPlugins, refreshPlugins } from './plugins';
+import { exportPromptbookSession, openPromptbookSession, promptbookSessionMenu } from './promptbookSession';
 import { renameSession } from './renameSession';
+import { runPromptbook } from './runPromptbook';
+import { saveSessionAsPromptbook } from './saveSessionAsPromptbook';
 import { selectWorkspace } from './selectWorkspace';
 import {
   loadMoreSessions,
@@ -43,6 +46,11 @@ export const COMMANDS: readonly CommandDefinition[] = [
   selectWorkspace,
   refreshPlugins,
   filterPlugins,
+  runPromptbook,
+  saveSessionAsPromptbook,
+  openPromptbookSession,
+  exportPromptbookSession,
+  promptbookSessionMenu,
 ];
 
 /** Registers every command through one wrapper that logs and shows failures the same way. */
