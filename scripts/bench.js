@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: what users feel, measured where they feel it, each figure against its target.
-//   npm run bench [-- --only build,node,host,ui] [--runs N] [--ui tree,open,answer,render]
+//   npm run bench [-- --only build,node,engine,host,ui] [--runs N] [--ui tree,open,answer,render]
 // Prints one table (figure, value, target, ok/MISS) and writes bench/results.json
 // ({ figures: { <name>: { value, unit, target, ok } } }). Each figure is the median of several runs; every
 // ratio is measured in the same run as what it compares with. Nothing is asserted: a missed target is printed
@@ -9,6 +9,7 @@
 // Stages:
 //   build  production build + vsix (`npm run package`): bundle and package sizes; what the extension bundle holds
 //   node   the Graph client against the in-process emulator over loopback (list.10k.ratio)
+//   engine the engine following evaluations against the emulator in plain Node (engine.* figures)
 //   host   the real extension host (code-server, scripts/bench/hostProbe.js): activation, memory, Load more
 //   ui     the real workbench in headless Chromium (test/bench/ui.ts): tree, panel open, answers, rendering
 // The host and ui stages use the emulator as a separate process with `latencyMs` (a network round trip added to
@@ -373,7 +374,7 @@ async function stageUi(host, runs) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2), { only: 'string', runs: 'number', ui: 'string' });
   uiParts = opts.ui ? opts.ui.split(',') : undefined;
-  const stages = (opts.only ?? 'build,node,host,ui').split(',');
+  const stages = (opts.only ?? 'build,node,engine,host,ui').split(',');
   const runs = Math.max(1, opts.runs ?? 3);
   hookSignals();
   const slot = claimRun('bench');
@@ -382,6 +383,17 @@ async function main() {
   if (stages.includes('build')) await timed(log, 'build stage', stageBuild);
   else missing('bundle.extension.kb', 'KiB', '< 150', 'build stage not run');
   if (stages.includes('node')) await timed(log, 'node stage', () => stageNode(runs));
+  if (stages.includes('engine')) {
+    // The engine's following in plain Node (no UI): answer latency for 4, 14 and 40 s runs, reads per
+    // evaluation, and the window-wide reads per second with 20 evaluations at once (scripts/bench-engine.js).
+    await timed(log, 'engine stage', async () => {
+      const { benchEngine } = require('./bench-engine');
+      const engineFigures = await benchEngine({ log: () => undefined });
+      for (const [name, f] of Object.entries(engineFigures)) {
+        figures[`engine.${name}`] = { value: f.value, unit: f.unit, target: `≤ ${f.target}`, ok: f.ok };
+      }
+    });
+  }
   if (stages.includes('host') || stages.includes('ui')) {
     const host = await timed(log, 'starting the emulator and code-server', () => startHost(slot));
     if (stages.includes('host')) {

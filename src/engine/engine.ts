@@ -72,6 +72,8 @@ const POLITE_NOTES: Partial<Record<Evaluation['state'], string>> = {
   unknown: 'Security Copilot reports an unknown state for this evaluation; checking less often.',
   unknownFutureValue: 'Security Copilot reports a state this extension does not know; checking less often.',
 };
+/** Prompts asked for per page when a session loads. */
+const PROMPT_PAGE = 200;
 /** Statuses with which a service refuses the (unpublished) cancel PATCH. */
 const CANCEL_REFUSED = new Set([400, 403, 404, 405, 501]);
 
@@ -486,7 +488,8 @@ export class CopilotEngine {
           options.session === false ? Promise.resolve(undefined) : this.client.getSession(this.ws, sessionId),
           (async () => {
             const out: Prompt[] = [];
-            for await (const p of this.client.listPrompts(this.ws, sessionId, { onSkipped: this.skippedLogger(() => unreadable++) })) out.push(p);
+            // Big pages: a long session should cost few round trips (Graph pages on with nextLink if it caps $top).
+            for await (const p of this.client.listPrompts(this.ws, sessionId, { top: PROMPT_PAGE, onSkipped: this.skippedLogger(() => unreadable++) })) out.push(p);
             return out;
           })(),
         ]);
@@ -527,15 +530,48 @@ export class CopilotEngine {
     return p.run.kind === 'starting' || p.run.kind === 'checking' || p.run.kind === 'following' || p.waiting > 0;
   }
 
+  /**
+   * Reads every prompt's evaluations in few round trips (JSON batching, 20 per request; the client falls back to
+   * single reads where `$batch` is refused), newest prompts first: the panel opens at the newest prompts, so
+   * what is on screen arrives first, and each answer is shown as soon as its part arrived.
+   */
   private async loadEvaluations(d: MutableDetail, current: () => boolean): Promise<void> {
-    // Newest first: the panel shows the newest prompts at the bottom, where it opens.
-    const queue = sortPrompts([...d.prompts.values()]).reverse();
-    const worker = async (): Promise<void> => {
-      for (let p = queue.shift(); p && current(); p = queue.shift()) {
-        await this.refreshEvaluations(p, current);
+    const order = sortPrompts([...d.prompts.values()]).reverse();
+    if (order.length === 0) return;
+    const epoch = this.epoch;
+    const byKey = new Map(order.map((p) => [p.prompt.id, p]));
+    const settle = (promptId: string, result: Evaluation[] | Error): void => {
+      const p = byKey.get(promptId);
+      if (!p || !current() || epoch !== this.epoch) return;
+      byKey.delete(promptId);
+      if (result instanceof Error) {
+        this.noteAuthFailure(result);
+        p.evaluationsError = `${p.evaluations ? 'Could not refresh the answers' : 'Could not load the answers'}: ${describe(result)}`;
+        this.firePrompt(p);
+        return;
       }
+      this.mergeEvaluations(p, result);
+      p.evaluationsError = undefined;
+      this.firePrompt(p);
+      const latest = p.evaluations?.at(-1);
+      if (latest && !finalOutcome(latest) && p.run.kind !== 'stopped' && !this.signInRequired) this.follow(p, latest);
+      else if (latest && finalOutcome(latest) && p.run.kind === 'following') this.finish(p, latest);
     };
-    await Promise.all(Array.from({ length: this.o.loadConcurrency }, worker));
+    let unreadable = 0;
+    try {
+      const results = await this.client.listEvaluationsMany(this.ws, d.sessionId, order.map((p) => p.prompt.id), {
+        concurrency: this.o.loadConcurrency,
+        onResult: settle,
+        onSkipped: this.skippedLogger(() => unreadable++),
+      });
+      for (const [promptId, result] of results) settle(promptId, result);
+    } catch (e) {
+      for (const promptId of [...byKey.keys()]) settle(promptId, e instanceof Error ? e : new Error(String(e)));
+    }
+    if (unreadable && current()) {
+      d.unreadable += unreadable;
+      this.sessionChanged.fire(d.sessionId);
+    }
   }
 
   /** Lists one prompt's evaluations and merges them; follows the latest if it still runs. */

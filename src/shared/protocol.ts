@@ -157,8 +157,16 @@ export function isHostMessage(value: unknown): value is HostMessage {
   return matches(value, hostShapes);
 }
 
-/** The name shown for a session everywhere (tree, panel title, pickers). */
+/** Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** Shows bidi controls as `[U+202E]` instead of obeying them (a reversed name can't pass for another). */
+export function revealBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`);
+}
+
+/** The name shown for a session everywhere (tree, panel title, pickers, notifications): untrusted text. */
 export function sessionLabel(displayName: string | null | undefined): string {
   const name = displayName?.trim();
-  return name ? name : 'Untitled session';
+  return name ? revealBidiControls(name) : 'Untitled session';
 }

@@ -426,14 +426,18 @@ function onMessage(m: HostMessage): void {
     case 'loading':
       showBanner('loading', 'Loading session…');
       return;
-    case 'sessionLoaded':
+    case 'sessionLoaded': {
+      const firstLoad = !session;
       session = m.session;
       showBanner(null);
       renderHeader();
       renderAll(m.prompts);
+      // A session opens at its newest prompts (at the bottom), whose answers are read first.
+      if (firstLoad) requestAnimationFrame(() => list.lastElementChild?.scrollIntoView({ block: 'end' }));
       unreadableNote.textContent = m.unreadable ? `${m.unreadable} prompt${m.unreadable === 1 ? '' : 's'} could not be read (details in the log).` : '';
       unreadableNote.hidden = !m.unreadable;
       return;
+    }
     case 'signInRequired':
       signInBanner.hidden = !m.required;
       return;

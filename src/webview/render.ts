@@ -1,6 +1,9 @@
 // Renders Copilot answers (untrusted Markdown) into inert DOM. Used in the webview, and in unit tests with jsdom.
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
+import { revealBidiControls } from '../shared/protocol';
+
+export { revealBidiControls };
 
 export interface CodeBlockActions {
   copy(code: string): void;
@@ -22,16 +25,11 @@ const FORBIDDEN_TAGS = [
  */
 const ALLOWED_ATTRIBUTES = ['href', 'title', 'class', 'start', 'colspan', 'rowspan', 'align', 'lang', 'dir'];
 
-/** Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
 /**
  * Makes bidi controls visible (`[U+202E]`) so text can't display as something else ("invoice\u202Efdp.exe"
  * showing as "invoiceexe.pdf", Trojan Source in scripts). For answers here, and for names wherever they are shown.
  */
-export function revealBidiControls(text: string): string {
-  return text.replace(BIDI_CONTROLS, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase()}]`);
-}
 
 export interface Renderer {
   /** Markdown → a sanitized fragment. https links carry their target in `data-href` and have no `href`; other links become text. */
@@ -92,8 +90,9 @@ export function createRenderer(win: Window & typeof globalThis, options: Rendere
     const walker = doc.createTreeWalker(fragment, 4 /* NodeFilter.SHOW_TEXT */);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const text = node.nodeValue ?? '';
-      if (BIDI_CONTROLS.test(text)) node.nodeValue = revealBidiControls(text);
-      BIDI_CONTROLS.lastIndex = 0;
+      // (No .test() on the shared /g pattern: it keeps lastIndex between calls.)
+      const revealed = revealBidiControls(text);
+      if (revealed !== text) node.nodeValue = revealed;
     }
 
     // Wide tables scroll on their own instead of widening the panel.

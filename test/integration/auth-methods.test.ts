@@ -66,6 +66,9 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
   before(async () => {
     // Activation happens here, with the default method (the first test checks what it loaded).
     a = await api();
+    // The Graph emulator is plain http on loopback: with a real token source (these methods) that needs the
+    // user's explicit opt-in.
+    await setSettings({ allowInsecureLoopback: true });
     await identity.registerApp({ clientId: PUBLIC_APP, displayName: 'Security Copilot for VS Code' });
     await identity.registerApp({ clientId: SECRET_APP, displayName: 'SOC automation', secret: SECRET });
   });
@@ -79,6 +82,7 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
   after(async () => {
     process.env.PATH = savedPath;
     await resetSettings();
+    await setSettings({ allowInsecureLoopback: undefined });
     a?.copilot.engine.reset();
   });
 

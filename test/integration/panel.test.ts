@@ -136,6 +136,8 @@ describe('Session panel (host side, in the extension host)', function () {
     const id = await createSessionOnServer('Closed while running');
     await emulator.answer({ match: 'long', content: 'late answer', runningMs: 2500, once: true });
     const panel = await openPanel(a, id);
+    // Followers of other suites' evaluations may still run in this window: count this one's.
+    const others = a.copilot.engine.activeFollowers;
     await panel.receive({ type: 'sendPrompt', content: 'a long question' });
     const prompt = await waitFor('following', () => panel.snapshot().prompts.find((p) => p.follow === 'following' && p.evaluations?.length));
     const finished = new Promise<{ awaited: boolean }>((resolve) => {
@@ -151,7 +153,7 @@ describe('Session panel (host side, in the extension host)', function () {
     // Reopening while it runs must not start a second follower.
     const again = await openPanel(a, id);
     again.panel.dispose();
-    assert.equal(a.copilot.engine.activeFollowers, 1);
+    assert.ok(a.copilot.engine.activeFollowers <= others + 1, `${a.copilot.engine.activeFollowers - others} followers for one evaluation`);
     const event = await finished;
     assert.equal(event.awaited, false, 'nobody waited: the user is told by a notification');
     assert.equal(a.copilot.engine.prompt(id, prompt.id)?.evaluations?.at(-1)?.result?.content, 'late answer');

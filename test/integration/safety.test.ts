@@ -114,6 +114,8 @@ describe('Safety (in the extension host)', function () {
       await emulator.clearRequests();
       await withUserSetting('auth.providerId', 'microsoft', async () => {
         await waitFor('settings to apply', () => a.copilot.settings.providerId === 'microsoft');
+        // Count only requests started from here on (one already in flight from before may still land).
+        const since = Date.now();
         assert.equal(a.copilot.settings.endpoint.ok, false);
         assert.match((a.copilot.settings.endpoint as { message: string }).message, /plain http.*unencrypted/);
         assert.throws(() => a.copilot.client, /plain http/);
@@ -121,20 +123,23 @@ describe('Safety (in the extension host)', function () {
           await waitFor('the explicit user opt-in to apply', () => a.copilot.settings.endpoint.ok);
         });
         await waitFor('the opt-in to be withdrawn', () => !a.copilot.settings.endpoint.ok);
+        // Checked before the settings are restored: once they are, the tree rightly loads again.
+        assert.deepEqual((await emulator.requests()).filter((r) => r.authorization !== 'none' && (r.startedMs ?? 0) >= since), [], 'no request carried a token meanwhile');
       });
       await waitFor('settings to be restored', () => a.copilot.settings.providerId === 'securitycopilot-test' && a.copilot.settings.endpoint.ok);
-      assert.deepEqual((await emulator.requests()).filter((r) => r.authorization !== 'none'), [], 'no request carried a token meanwhile');
     });
 
     it('refuses http on a non-loopback host and endpoint settings of the wrong type', async () => {
       for (const value of ['http://10.0.0.5:8787', 'http://graph.microsoft.com', 42, ['https://graph.microsoft.com']]) {
         await withUserSetting('graphEndpoint', value, async () => {
           await waitFor(`${JSON.stringify(value)} to be refused`, () => !a.copilot.settings.endpoint.ok);
+          const since = Date.now();
           assert.throws(() => a.copilot.client, /must use https|must be a URL/);
+          await a.tree.refresh();
+          assert.equal((await emulator.requests()).filter((r) => (r.startedMs ?? 0) >= since).length, 0, 'nothing is sent while the endpoint is refused');
         });
       }
       await waitFor('settings to be restored', () => a.copilot.settings.endpoint.ok);
-      assert.equal((await emulator.requests()).length, 0);
     });
 
     it('falls back to sane values for other settings of the wrong type', async () => {

@@ -129,3 +129,39 @@ describe('engine: creating sessions', function () {
     assert.equal(posts(r.emulator, /\/sessions$/), 1);
   });
 });
+
+describe('engine: opening a long session', function () {
+  let r: Rig;
+  beforeEach(async () => {
+    r = await rig();
+    r.emulator.configure({ evaluation: { createdMs: 0, runningMs: 0 } });
+  });
+  afterEach(() => r.close());
+
+  it('reads 45 prompts\' answers in a few batched round trips, newest prompts first', async () => {
+    const s = await r.engine.createSession('Long session');
+    for (let i = 0; i < 45; i++) await r.engine.ask(s.id, `question ${i}`);
+    await r.engine.refreshAll();
+    r.emulator.clearRequests();
+    const order: string[] = [];
+    r.engine.onDidChangePrompt((ref) => order.push(ref.promptId));
+    await r.engine.loadSession(s.id, { evaluations: true });
+    const roundTrips = r.emulator.requests().filter((q) => q.batchId === undefined);
+    const batches = roundTrips.filter((q) => q.path.endsWith('/$batch'));
+    assert.equal(batches.length, 3, '45 reads in batches of 20');
+    // The session, one page of prompts, three batches.
+    assert.equal(roundTrips.length, 5, roundTrips.map((q) => `${q.method} ${q.path}`).join('\n'));
+    const prompts = r.engine.detail(s.id)!.prompts;
+    assert.ok(prompts.every((p) => p.evaluations?.length === 1));
+    assert.equal(order[0], prompts.at(-1)!.prompt.id, 'the newest prompt is answered first');
+  });
+
+  it('falls back to single reads where $batch is refused, and remembers it', async () => {
+    r.emulator.configure({ batch: { enabled: false } });
+    const s = await r.engine.createSession('No batching');
+    for (let i = 0; i < 3; i++) await r.engine.ask(s.id, `q ${i}`);
+    r.engine.refreshAll();
+    await r.engine.loadSession(s.id, { evaluations: true });
+    assert.ok(r.engine.detail(s.id)!.prompts.every((p) => p.evaluations?.length === 1));
+  });
+});
