@@ -111,6 +111,10 @@ describe('Safety (in the extension host)', function () {
 
   describe('where a real token may go', () => {
     it('refuses plain http loopback with the Microsoft sign-in, unless the user allows it; sends nothing meanwhile', async () => {
+      // Start from a quiet window: no list load of an earlier test may still be on its way.
+      await waitFor('the usual settings', () => a.copilot.settings.providerId === 'securitycopilot-test' && a.copilot.settings.endpoint.ok);
+      await a.tree.refresh();
+      await waitFor('the list to settle', () => a.copilot.engine.list.status !== 'loading');
       await emulator.clearRequests();
       await withUserSetting('auth.providerId', 'microsoft', async () => {
         await waitFor('settings to apply', () => a.copilot.settings.providerId === 'microsoft');
