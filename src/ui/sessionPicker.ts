@@ -56,7 +56,9 @@ export async function pickSession(
   picker.matchOnDescription = true;
   picker.matchOnDetail = true;
   picker.busy = true;
-  picker.ignoreFocusOut = false;
+  // Sessions arrive page by page while the picker is open, and a panel or toast updating meanwhile can take focus
+  // for a moment; the picker stays until the user picks or presses Escape.
+  picker.ignoreFocusOut = true;
   const abort = new AbortController();
   const sessions = new Map<string, Session>();
   for (const s of copilot.engine.list.sessions) sessions.set(idKey(s.id), s);
