@@ -546,16 +546,10 @@ export class CopilotEngine {
       byKey.delete(promptId);
       if (result instanceof Error) {
         this.noteAuthFailure(result);
-        p.evaluationsError = `${p.evaluations ? 'Could not refresh the answers' : 'Could not load the answers'}: ${describe(result)}`;
-        this.firePrompt(p);
+        this.failEvaluations(p, result);
         return;
       }
-      this.mergeEvaluations(p, result);
-      p.evaluationsError = undefined;
-      this.firePrompt(p);
-      const latest = p.evaluations?.at(-1);
-      if (latest && !finalOutcome(latest) && p.run.kind !== 'stopped' && !this.signInRequired) this.follow(p, latest);
-      else if (latest && finalOutcome(latest) && p.run.kind === 'following') this.finish(p, latest);
+      this.takeEvaluations(p, result);
     };
     let unreadable = 0;
     try {
@@ -583,20 +577,30 @@ export class CopilotEngine {
         onSkipped: this.skippedLogger(() => unreadable++),
       });
       if (!current() || epoch !== this.epoch) return false;
-      this.mergeEvaluations(p, list);
-      p.evaluationsError = undefined;
-      this.firePrompt(p);
-      const latest = p.evaluations?.at(-1);
-      if (latest && !finalOutcome(latest) && p.run.kind !== 'stopped' && !this.signInRequired) this.follow(p, latest);
-      else if (latest && finalOutcome(latest) && p.run.kind === 'following') this.finish(p, latest);
+      this.takeEvaluations(p, list);
       return true;
     } catch (e) {
       if (!current() || epoch !== this.epoch) return false;
       this.noteAuthFailure(e);
-      p.evaluationsError = `${p.evaluations ? 'Could not refresh the answers' : 'Could not load the answers'}: ${describe(e)}`;
-      this.firePrompt(p);
+      this.failEvaluations(p, e);
       return false;
     }
+  }
+
+  /** Records a prompt's freshly listed evaluations; follows the latest if it still runs, or ends its follower. */
+  private takeEvaluations(p: MutablePrompt, list: readonly Evaluation[]): void {
+    this.mergeEvaluations(p, list);
+    p.evaluationsError = undefined;
+    this.firePrompt(p);
+    const latest = p.evaluations?.at(-1);
+    if (latest && !finalOutcome(latest) && p.run.kind !== 'stopped' && !this.signInRequired) this.follow(p, latest);
+    else if (latest && finalOutcome(latest) && p.run.kind === 'following') this.finish(p, latest);
+  }
+
+  /** The prompt's answers could not be listed: say so (it then offers Retry, never "Not evaluated yet"). */
+  private failEvaluations(p: MutablePrompt, e: unknown): void {
+    p.evaluationsError = `${p.evaluations ? 'Could not refresh the answers' : 'Could not load the answers'}: ${describe(e)}`;
+    this.firePrompt(p);
   }
 
   private mergeEvaluations(p: MutablePrompt, incoming: readonly Evaluation[]): void {

@@ -271,7 +271,10 @@ export class SecurityCopilotClient {
     return parseBody(evaluationSchema, response, 'evaluation');
   }
 
-  /** Polls GET evaluation until it is terminal; see evaluations.ts for the pacing rules. */
+  /**
+   * Polls GET evaluation until it is terminal; see evaluations.ts for the pacing rules. For plain-Node callers:
+   * the extension follows evaluations through its engine (one follower per evaluation, a window-wide budget).
+   */
   async waitForEvaluation(ref: EvaluationRef, o: WaitOptions = {}): Promise<EvaluationOutcome> {
     this.evaluationPath(ref); // validate before the first delay
     return pollEvaluation(async (signal) => {

@@ -121,15 +121,7 @@ describe('Hostile content: nothing runs, nothing navigates, nothing is requested
     const nameMarker = `hostile-${Date.now() % 100000}`;
     const hostileName = `${nameMarker} <img src=x onerror="${MARK}"> [x](javascript:${MARK}) \u202Egnp.exe <script>${MARK}</script>`;
 
-    async function graph(method: string, route: string, body?: unknown): Promise<{ id: string }> {
-      const res = await fetch(`${emulator.url}/beta/security/securityCopilot/workspaces/default/${route}`, {
-        method,
-        headers: { authorization: 'Bearer test-setup', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      assert.ok(res.ok, `${method} ${route} -> ${res.status}`);
-      return (await res.json()) as { id: string };
-    }
+    const graph = (method: string, route: string, body?: unknown) => emulator.graph(method, route, body);
 
     before(async () => {
       await emulator.configure({ evaluation: { createdMs: 0, runningMs: 0 } });

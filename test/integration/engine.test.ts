@@ -6,20 +6,8 @@ import type { ExtensionApi } from '../../src/extension';
 import type { Node } from '../../src/views/sessionsTree';
 import { api, closeAllEditors, emulator, graphRequests, reloadSessions, signIn, waitFor } from './helpers';
 
-const GRAPH = '/beta/security/securityCopilot/workspaces/default';
-
-async function serverPost(path: string, body: unknown): Promise<{ id: string }> {
-  const res = await fetch(`${emulator.url}${GRAPH}${path}`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer test-setup', 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 201);
-  return (await res.json()) as { id: string };
-}
-
-const createSession = (name: string) => serverPost('/sessions', { displayName: name });
-const createPrompt = (sessionId: string, content: string) => serverPost(`/sessions/${sessionId}/prompts`, { type: 'prompt', content });
+const createSession = (name: string) => emulator.graph('POST', 'sessions', { displayName: name });
+const createPrompt = (sessionId: string, content: string) => emulator.graph('POST', `sessions/${sessionId}/prompts`, { type: 'prompt', content });
 
 async function testAuthSessions(): Promise<number> {
   const list = await vscode.commands.executeCommand<unknown[]>('securityCopilotTestAuth.listSessions');

@@ -7,21 +7,12 @@ import type { PromptView } from '../../src/shared/protocol';
 import { api, closeAllEditors, emulator, graphRequests, reloadSessions, signIn, waitFor } from './helpers';
 
 async function createSessionOnServer(name: string): Promise<string> {
-  const res = await fetch(`${emulator.url}/beta/security/securityCopilot/workspaces/default/sessions`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer test-setup', 'content-type': 'application/json' },
-    body: JSON.stringify({ displayName: name }),
-  });
-  assert.equal(res.status, 201);
-  return ((await res.json()) as { id: string }).id;
+  return (await emulator.graph('POST', 'sessions', { displayName: name })).id;
 }
 
 /** The prompt's evaluations as the service has them (read directly, not through the extension). */
 async function serverEvaluations(sessionId: string, promptId: string): Promise<{ id: string; state: string }[]> {
-  const res = await fetch(`${emulator.url}/beta/security/securityCopilot/workspaces/default/sessions/${sessionId}/prompts/${promptId}/evaluations`, {
-    headers: { authorization: 'Bearer test-setup' },
-  });
-  return ((await res.json()) as { value: { id: string; state: string }[] }).value;
+  return (await emulator.graph<{ value: { id: string; state: string }[] }>('GET', `sessions/${sessionId}/prompts/${promptId}/evaluations`)).value;
 }
 
 async function openPanel(a: ExtensionApi, id: string): Promise<SessionPanel> {
@@ -301,14 +292,7 @@ describe('Session panel message boundary (in the extension host)', function () {
     await emulator.configure({ evaluation: { createdMs: 0, runningMs: 0 } });
     const mine = await createSessionOnServer('Boundary: mine');
     const other = await createSessionOnServer('Boundary: other');
-    const otherPrompt = await (async () => {
-      const res = await fetch(`${emulator.url}/beta/security/securityCopilot/workspaces/default/sessions/${other}/prompts`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer test-setup', 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'prompt', content: 'not in this panel' }),
-      });
-      return ((await res.json()) as { id: string }).id;
-    })();
+    const otherPrompt = (await emulator.graph('POST', `sessions/${other}/prompts`, { type: 'prompt', content: 'not in this panel' })).id;
     // The other session is known to the engine (as if another panel had opened it).
     await a.copilot.engine.loadSession(other, { evaluations: true });
     const panel = await openPanel(a, mine);

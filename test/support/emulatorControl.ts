@@ -23,6 +23,21 @@ export class EmulatorControl {
     return (await this.requests()).filter((r) => r.method === method && path.test(r.path));
   }
 
+  /**
+   * Calls the emulator's Graph API directly (not through the extension) in the default workspace, with a setup
+   * token: to arrange data, or to read what the service really holds. `route` is relative to the workspace.
+   */
+  async graph<T = { id: string }>(method: string, route: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url}/beta/security/securityCopilot/workspaces/default/${route}`, {
+      method,
+      headers: { authorization: 'Bearer test-setup', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`emulator Graph ${method} ${route} -> ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
   private async call<T>(method: string, route: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.url}/_emulator/${route}`, {
       method,
