@@ -41,7 +41,7 @@ async function compileTests() {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2), { build: 'boolean', compile: 'boolean', grep: 'string', timeout: 'number', results: 'string' });
-  const overallMs = (opts.timeout ?? Number(process.env.SC_INTEGRATION_TIMEOUT_S || 300)) * 1000;
+  const overallMs = (opts.timeout ?? Number(process.env.SC_INTEGRATION_TIMEOUT_S || 900)) * 1000;
   hookSignals();
   const runName = claimRun('integration');
   const summaryFile = opts.results || path.join(paths.results, `${runName}.json`);
