@@ -21,14 +21,18 @@ export function checkFaultSpec(value: unknown): string | undefined {
     return "a 'status' fault needs a status between 100 and 599";
   }
   if (f.status !== undefined && typeof f.status !== 'number') return 'status must be a number';
-  if (f.retryAfter !== undefined && typeof f.retryAfter !== 'string') return 'retryAfter must be a string';
+  if (f.retryAfter !== undefined && f.retryAfter !== null && typeof f.retryAfter !== 'string') return 'retryAfter must be a string or null';
   if (f.kind === 'delay' && (typeof f.delayMs !== 'number' || f.delayMs < 0)) return "a 'delay' fault needs delayMs >= 0";
   if (f.afterProcessing !== undefined && typeof f.afterProcessing !== 'boolean') return 'afterProcessing must be a boolean';
+  if (f.midResponse !== undefined && typeof f.midResponse !== 'boolean') return 'midResponse must be a boolean';
+  if (f.midResponse === true && f.kind !== 'drop') return "midResponse applies to a 'drop' fault only";
   return undefined;
 }
 
 export class FaultQueue {
   private faults: ActiveFault[] = [];
+  /** Requests held by a 'delay' fault right now: clearing the faults lets them go on at once. */
+  private readonly holding = new Set<() => void>();
 
   add(spec: FaultSpec): void {
     const problem = checkFaultSpec(spec);
@@ -36,8 +40,23 @@ export class FaultQueue {
     this.faults.push({ spec: { ...spec }, remaining: spec.count ?? 1 });
   }
 
+  /** Removes the pending faults and ends every delay in progress (the outage is over). */
   clear(): void {
     this.faults = [];
+    for (const release of [...this.holding]) release();
+  }
+
+  /** The wait of a 'delay' fault: `ms`, or until the faults are cleared, whichever comes first. */
+  delay(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const release = (): void => {
+        clearTimeout(timer);
+        this.holding.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, Math.max(0, ms));
+      this.holding.add(release);
+    });
   }
 
   list(): FaultSpec[] {

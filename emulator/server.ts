@@ -50,7 +50,9 @@ interface OneRequest {
 type Served =
   | { kind: 'json'; status: number; body: unknown; headers: Record<string, string> }
   | { kind: 'raw'; status: number; text: string; headers: Record<string, string> }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** Headers and the first half of the body are sent, then the connection is destroyed (drop + midResponse). */
+  | { kind: 'cut'; status: number; text: string; headers: Record<string, string> };
 
 interface BatchConfig {
   enabled: boolean;
@@ -276,9 +278,9 @@ export class EmulatorServer implements Emulator {
     if (method === 'POST' && isBatchPath(pathname)) {
       record.batchSize = 0;
       const served = await this.serveBatch(body, authHeader, origin, record, requestId, clientRequestId);
-      if (served.kind === 'drop') {
+      if (served.kind === 'drop' || served.kind === 'cut') {
         finish(0);
-        req.socket.destroy();
+        this.sendBroken(req, res, served);
         return;
       }
       this.sendOutcome(res, served);
@@ -289,20 +291,31 @@ export class EmulatorServer implements Emulator {
     const fault = this.takeFault(method, pathname, rawQuery, record.query);
     if (fault) record.fault = fault.kind;
     const served = await this.serveOne({ method, pathname, rawQuery, body, authHeader, origin, requestId, clientRequestId }, fault);
-    if (served.kind === 'drop') {
+    if (served.kind === 'drop' || served.kind === 'cut') {
       finish(0);
-      req.socket.destroy();
+      this.sendBroken(req, res, served);
       return;
     }
     this.sendOutcome(res, served);
     finish(served.status);
   }
 
+  /** A dropped connection: destroyed at once ('drop'), or after the headers and half the body ('cut'). */
+  private sendBroken(req: http.IncomingMessage, res: http.ServerResponse, served: Extract<Served, { kind: 'drop' | 'cut' }>): void {
+    if (served.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    const payload = Buffer.from(served.text, 'utf8');
+    res.writeHead(served.status, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': String(payload.length), ...corsHeaders(), ...served.headers });
+    res.write(payload.subarray(0, Math.max(1, Math.floor(payload.length / 2))), () => req.socket.destroy());
+  }
+
   private takeFault(method: string, pathname: string, rawQuery: string, decodedQuery: string): FaultSpec | undefined {
     return this.faults.take(method, `${pathname}${rawQuery ? `?${rawQuery}` : ''}`) ?? this.faults.take(method, `${safeDecode(pathname)}?${decodedQuery}`);
   }
 
-  private sendOutcome(res: http.ServerResponse, served: Exclude<Served, { kind: 'drop' }>): void {
+  private sendOutcome(res: http.ServerResponse, served: Exclude<Served, { kind: 'drop' | 'cut' }>): void {
     if (served.kind === 'raw') this.sendRaw(res, served.status, served.text, served.headers);
     else this.sendJson(res, served.status, served.body, served.headers);
   }
@@ -315,14 +328,15 @@ export class EmulatorServer implements Emulator {
     const { method, requestId, clientRequestId } = r;
     const common = { 'request-id': requestId, 'client-request-id': clientRequestId };
     if (fault?.kind === 'delay' && !fault.afterProcessing) {
-      await sleep(fault.delayMs ?? 0);
+      await this.faults.delay(fault.delayMs ?? 0);
       fault = undefined; // then served normally
     }
-    if (fault?.kind === 'drop' && !fault.afterProcessing) return { kind: 'drop' };
+    if (fault?.kind === 'drop' && !fault.afterProcessing && !fault.midResponse) return { kind: 'drop' };
     if (fault?.kind === 'status' && !fault.afterProcessing) {
       const status = fault.status ?? 500;
       const headers: Record<string, string> = { ...common };
-      const retryAfter = fault.retryAfter ?? (status === 429 ? '1' : undefined);
+      // null: no Retry-After at all; absent on a 429: 1 second.
+      const retryAfter = fault.retryAfter === null ? undefined : (fault.retryAfter ?? (status === 429 ? '1' : undefined));
       if (retryAfter !== undefined) headers['Retry-After'] = retryAfter;
       const errorBody = status === 429 ? throttlingBody(this.now(), requestId, clientRequestId) : this.errorBody(codeForStatus(status), messageForStatus(status), requestId, clientRequestId);
       return { kind: 'json', status, body: errorBody, headers };
@@ -353,16 +367,18 @@ export class EmulatorServer implements Emulator {
       // or 504 from a gateway after the backend did the work): the client cannot tell it succeeded.
       const status = fault.status ?? 500;
       const headers: Record<string, string> = { ...common };
-      if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
+      if (typeof fault.retryAfter === 'string') headers['Retry-After'] = fault.retryAfter;
       return { kind: 'json', status, body: this.errorBody(codeForStatus(status), messageForStatus(status), requestId, clientRequestId), headers };
     }
     if (fault?.kind === 'delay' && fault.afterProcessing) {
       // The answer was computed now but arrives late: what it says may be stale by the time it lands.
-      await sleep(fault.delayMs ?? 0);
+      await this.faults.delay(fault.delayMs ?? 0);
     }
-    // afterProcessing: the request took effect, but the client never hears about it (an ambiguous failure).
-    if (fault?.kind === 'drop') return { kind: 'drop' };
     const headers = { ...common, ...(response.headers ?? {}) };
+    // afterProcessing: the request took effect, but the client never hears about it (an ambiguous failure);
+    // midResponse: it hears the status and half the body, then the connection breaks.
+    if (fault?.kind === 'drop' && fault.midResponse) return { kind: 'cut', status: response.status, text: JSON.stringify(response.body), headers };
+    if (fault?.kind === 'drop') return { kind: 'drop' };
     if (fault?.kind === 'oddItem' && isRecord(response.body) && Array.isArray(response.body.value) && isRecord(response.body.value[0])) {
       const first = { ...response.body.value[0] };
       if ('createdDateTime' in first) first.createdDateTime = '22/10/2025 20:12';
@@ -394,7 +410,8 @@ export class EmulatorServer implements Emulator {
    * - `order`: 'reverse' (default) answers in reverse order (the docs: responses "might appear in a different
    *   order"), 'request' in request order.
    * - An absolute sub-request URL is answered 400 for that sub-request (the docs only show relative ones).
-   * - A sub-request's fault `drop` drops the whole batch connection (one HTTP response carries them all).
+   * - A sub-request's fault `drop` drops the whole batch connection (one HTTP response carries them all); with
+   *   `midResponse` the batch response breaks off after its headers and half its body.
    */
   private async serveBatch(body: ReadBody, authHeader: string | undefined, origin: string, record: RecordedRequest, batchRequestId: string, batchClientRequestId: string): Promise<Served> {
     const common = { 'request-id': batchRequestId, 'client-request-id': batchClientRequestId };
@@ -409,7 +426,7 @@ export class EmulatorServer implements Emulator {
     if (own) {
       record.fault = own.kind;
       if (own.kind !== 'delay') return this.serveOne({ method: 'POST', pathname: record.path, rawQuery: '', body, authHeader, origin, requestId: batchRequestId, clientRequestId: batchClientRequestId }, own);
-      await sleep(own.delayMs ?? 0);
+      await this.faults.delay(own.delayMs ?? 0);
     }
     const b = this.batch;
     if (!b.enabled) {
@@ -501,6 +518,11 @@ export class EmulatorServer implements Emulator {
       if (served.kind === 'drop') {
         done(0);
         return { kind: 'drop' };
+      }
+      if (served.kind === 'cut') {
+        // One HTTP response carries every part: the whole batch response breaks off mid-way.
+        done(0);
+        return { kind: 'cut', status: 200, text: JSON.stringify({ responses: [...responses, { id, status: served.status, body: served.text }] }), headers: common };
       }
       const { 'request-id': _r, 'client-request-id': _c, ...rest } = served.headers;
       reply(served.status, served.kind === 'raw' ? served.text : served.body, rest);

@@ -130,9 +130,24 @@ export interface FaultSpec {
   method?: string;
   path?: string;
   status?: number;
-  retryAfter?: string;
+  /**
+   * `Retry-After` of a 'status' fault. A 429 without it sends `Retry-After: 1`; `null` sends a 429 (or any
+   * status) with no Retry-After header at all (Graph's throttling docs say the header is usually, not always, there).
+   */
+  retryAfter?: string | null;
+  /** For 'delay': how long; clearing the faults ends every delay in progress at once. */
   delayMs?: number;
+  /**
+   * 'status', 'delay', 'drop': the request takes effect first, then the fault applies to the response (a lost
+   * response: the client cannot tell the work was done). 'delay' without it waits and then processes the request
+   * (so a slow request past the client's timeout still takes effect, late).
+   */
   afterProcessing?: boolean;
+  /**
+   * Extra, for 'drop': the request takes effect, the status line, the headers and the first half of the body are
+   * sent, then the connection is destroyed (a connection lost mid-response). Implies `afterProcessing`.
+   */
+  midResponse?: boolean;
 }
 
 export interface AnswerRule {

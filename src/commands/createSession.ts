@@ -25,8 +25,9 @@ export const createSession: CommandDefinition = {
   id: 'securityCopilot.createSession',
   verb: 'create the session',
   write: true,
-  run: async (ctx) => {
-    const session = await createSessionInteractive(ctx);
+  // A caller (a keybinding's args, another command) may suggest a name; the user still confirms it.
+  run: async (ctx, suggestedName) => {
+    const session = await createSessionInteractive(ctx, typeof suggestedName === 'string' ? suggestedName : '');
     if (!session) return undefined;
     await ctx.tree.reveal(session.id);
     ctx.panels.show(session.id);

@@ -6,7 +6,8 @@ export const renameSession: CommandDefinition = {
   id: 'securityCopilot.renameSession',
   verb: 'rename the session',
   write: true,
-  run: async (ctx, arg) => {
+  // A caller may suggest the new name (second argument); the user still confirms it.
+  run: async (ctx, arg, suggestedName) => {
     const id = await resolveSessionId(ctx, arg, 'Rename Session');
     if (id === undefined) return undefined;
     const { client, workspaceId, engine } = ctx.copilot;
@@ -14,7 +15,7 @@ export const renameSession: CommandDefinition = {
     const name = await askSessionName({
       title: `Rename "${sessionLabel(current.displayName)}"`,
       prompt: 'New name for the session',
-      value: current.displayName ?? '',
+      value: typeof suggestedName === 'string' ? suggestedName : (current.displayName ?? ''),
     });
     if (name === undefined) return undefined;
     if (name === current.displayName) return current.id;

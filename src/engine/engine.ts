@@ -5,7 +5,10 @@
 // - Exactly once. At most one create in flight per send (same session and text), per prompt (its evaluation)
 //   and per session name; a second caller gets the first caller's promise. After an ambiguous failure of a POST
 //   (5xx, timeout, reset after sending: `mayHaveBeenProcessed`) the engine re-reads before anything else and
-//   continues with what the service did create. Retry means "find out and continue", never a blind POST.
+//   continues with what the service did create. Retry means "find out and continue", never a blind POST. When
+//   that re-read shows nothing (the service may still be working on it), the next attempt of the same create
+//   (same session name, same prompt text in the session) looks once more before it POSTs. A lost rename is
+//   checked on the session itself.
 // - One follower per evaluation across the window, whoever asked, paced to read each evaluation about once a
 //   second (the first reads sooner), slower for states that may last (pending, deferred, waitingForInput,
 //   unknown), honouring Retry-After, within a window-wide read budget with fair queuing.
@@ -16,6 +19,7 @@
 // - Tolerant reading. Items that don't fit are skipped and counted (`unreadable`); times compare as instants;
 //   ids are keyed case-insensitively.
 import {
+  failureCause,
   GraphCancelledError,
   isAuthError,
   isCancelledError,
@@ -58,6 +62,8 @@ const DEFAULTS = {
   politeMaxMs: 15_000,
   followTimeoutMs: 30 * 60_000,
   loadConcurrency: 4,
+  failedReadDelayMs: 1000,
+  throttledReadDelayMs: 5000,
   clockSkewMs: 5 * 60_000,
 };
 
@@ -127,6 +133,13 @@ interface MutableDetail {
   loadingWithEvaluations?: boolean;
 }
 
+interface Unsettled {
+  started: number;
+  known: Set<string>;
+}
+
+const NOT_TWICE = 'checks first, so it is never created twice';
+
 interface Follower {
   key: string;
   ref: EvaluationRef;
@@ -173,6 +186,13 @@ export class CopilotEngine {
   private readonly sends = new Map<string, Promise<PromptRef>>();
   private readonly starts = new Map<string, Promise<void>>();
   private readonly creates = new Map<string, Promise<Session>>();
+  /**
+   * Creates whose outcome is unknown: a POST failed ambiguously and the re-read right after did not show what it
+   * created (the service may still be working on it). The next attempt of the same create looks again first.
+   * Keyed by session name / `session\ncontent`; the first attempt's start time and what was known before it.
+   */
+  private readonly unsettledSessions = new Map<string, Unsettled>();
+  private readonly unsettledSends = new Map<string, Unsettled>();
   private readonly followers = new Map<string, Follower>();
   private cancelUnsupported: string | undefined;
   private signInRequired = false;
@@ -359,7 +379,10 @@ export class CopilotEngine {
     return this.moreLoading;
   }
 
-  /** Creates a session. The same name asked twice at once is one create; a lost response is looked up. */
+  /**
+   * Creates a session. The same name asked twice at once is one create; a lost response is looked up, and an
+   * attempt whose outcome stayed unknown is looked up again before the next POST of the same name.
+   */
   createSession(displayName: string): Promise<Session> {
     const name = validateDisplayName(displayName);
     if (!name.ok) return Promise.reject(new EngineError(name.message));
@@ -367,21 +390,44 @@ export class CopilotEngine {
     const existing = this.creates.get(key);
     if (existing) return existing;
     const epoch = this.epoch;
-    const started = Date.now();
-    const known = new Set(this.sessions.keys());
     const promise = (async () => {
-      let session: Session;
-      try {
-        session = await this.client.createSession(this.ws, key);
-      } catch (e) {
-        this.noteAuthFailure(e);
-        if (!mayHaveBeenProcessed(e)) throw e;
-        // The service may have created it: look for it before anyone tries again.
-        const found = await this.findLostSession(key, started, known).catch(() => undefined);
-        if (!found) throw e;
-        this.host.log.info(`A lost create response: found session ${found.id} that Graph created.`);
-        session = found;
+      const unsettled = this.unsettledSessions.get(key);
+      const started = unsettled?.started ?? Date.now();
+      const known = unsettled?.known ?? new Set(this.sessions.keys());
+      let session: Session | undefined;
+      if (unsettled) {
+        try {
+          session = await this.findLostSession(key, started, known);
+        } catch (e) {
+          this.noteAuthFailure(e);
+          throw new EngineError(`Could not check whether Graph created the session of the earlier attempt (${failureCause(e)}). Creating it again ${NOT_TWICE}.`);
+        }
+        if (session) this.host.log.info(`A lost create response: found session ${session.id} that Graph created after all.`);
       }
+      if (!session) {
+        try {
+          session = await this.client.createSession(this.ws, key);
+        } catch (e) {
+          this.noteAuthFailure(e);
+          if (!mayHaveBeenProcessed(e)) throw e;
+          // The service may have created it: look for it before anyone tries again.
+          let checkError: unknown;
+          session = await this.findLostSession(key, started, known).catch((c: unknown) => {
+            checkError = c;
+            return undefined;
+          });
+          if (!session) {
+            if (epoch === this.epoch) this.unsettledSessions.set(key, { started, known });
+            throw new EngineError(
+              checkError === undefined
+                ? `The session is not in your list after the failure (${failureCause(e)}). Creating it again ${NOT_TWICE}.`
+                : `Could not create the session (${failureCause(e)}), and could not check whether Graph created it (${failureCause(checkError)}). Creating it again ${NOT_TWICE}.`,
+            );
+          }
+          this.host.log.info(`A lost create response: found session ${session.id} that Graph created.`);
+        }
+      }
+      this.unsettledSessions.delete(key);
       if (epoch === this.epoch) this.upsertSession(session, { addToList: true });
       return session;
     })().finally(() => this.creates.delete(key));
@@ -407,7 +453,18 @@ export class CopilotEngine {
       return session;
     } catch (e) {
       this.noteAuthFailure(e);
-      throw e;
+      if (!mayHaveBeenProcessed(e)) throw e;
+      // The answer was lost: the session itself says whether the rename happened.
+      const current = await this.client.getSession(this.ws, sessionId).catch(() => undefined);
+      if (current?.displayName === name.value) {
+        this.host.log.info(`A lost rename response: session ${current.id} has the new name.`);
+        if (epoch === this.epoch) this.upsertSession(current);
+        return current;
+      }
+      throw new EngineError(
+        `${current ? 'The session still has its old name' : 'Could not check whether the session was renamed'} (${failureCause(e)}). Renaming it again is safe.`,
+        { sessionId },
+      );
     }
   }
 
@@ -646,40 +703,58 @@ export class CopilotEngine {
   private async doSubmit(sessionId: string, content: string): Promise<PromptRef> {
     const d = this.ensureDetail(sessionId);
     const epoch = this.epoch;
-    const known = new Set(d.prompts.keys());
-    const started = Date.now();
+    const unsettledKey = `${idKey(sessionId)}\n${content}`;
+    const unsettled = this.unsettledSends.get(unsettledKey);
+    const known = unsettled?.known ?? new Set(d.prompts.keys());
+    const started = unsettled?.started ?? Date.now();
     const setSending = (s: SendState | undefined): void => {
       if (epoch !== this.epoch) return;
       d.sending = s;
       this.sessionChanged.fire(d.sessionId);
     };
-    setSending({ content, phase: 'creating' });
-    let prompt: Prompt;
-    try {
-      prompt = await this.client.createPrompt(this.ws, sessionId, content);
-    } catch (e) {
-      this.noteAuthFailure(e);
-      if (!mayHaveBeenProcessed(e)) {
-        setSending({ content, phase: 'failed', message: describe(e) });
-        throw e;
-      }
-      setSending({ content, phase: 'checking', message: 'The answer from Graph was lost; checking whether the prompt was created…' });
-      let found: Prompt | undefined;
+    const fail = (message: string): EngineError => {
+      setSending({ content, phase: 'failed', message });
+      return new EngineError(message, { sessionId });
+    };
+    let prompt: Prompt | undefined;
+    if (unsettled) {
+      // An earlier send of this text may have been created after all: look before sending again.
+      setSending({ content, phase: 'checking', message: 'Checking whether Graph created the prompt of the earlier attempt…' });
       try {
-        found = await this.findLostPrompt(sessionId, content, started, known);
+        prompt = await this.findLostPrompt(sessionId, content, started, known);
       } catch (checkError) {
-        const message = `Could not send the prompt (${describe(e)}), and could not check whether Graph created it (${describe(checkError)}). Refresh the session before sending it again.`;
-        setSending({ content, phase: 'failed', message });
-        throw new EngineError(message, { sessionId });
+        this.noteAuthFailure(checkError);
+        throw fail(`Could not check whether Graph created the prompt of the earlier attempt (${failureCause(checkError)}). Sending it again ${NOT_TWICE}.`);
       }
-      if (!found) {
-        const message = `Graph did not create the prompt (${describe(e)}). You can send it again.`;
-        setSending({ content, phase: 'failed', message });
-        throw new EngineError(message, { sessionId });
-      }
-      this.host.log.info(`A lost create response: found prompt ${found.id} that Graph created.`);
-      prompt = found;
+      if (prompt) this.host.log.info(`A lost create response: found prompt ${prompt.id} that Graph created after all.`);
     }
+    if (!prompt) {
+      setSending({ content, phase: 'creating' });
+      try {
+        prompt = await this.client.createPrompt(this.ws, sessionId, content);
+      } catch (e) {
+        this.noteAuthFailure(e);
+        if (!mayHaveBeenProcessed(e)) {
+          setSending({ content, phase: 'failed', message: describe(e) });
+          throw e;
+        }
+        setSending({ content, phase: 'checking', message: 'The answer from Graph was lost; checking whether the prompt was created…' });
+        let found: Prompt | undefined;
+        try {
+          found = await this.findLostPrompt(sessionId, content, started, known);
+        } catch (checkError) {
+          if (epoch === this.epoch) this.unsettledSends.set(unsettledKey, { started, known });
+          throw fail(`Could not send the prompt (${failureCause(e)}), and could not check whether Graph created it (${failureCause(checkError)}). Sending it again ${NOT_TWICE}.`);
+        }
+        if (!found) {
+          if (epoch === this.epoch) this.unsettledSends.set(unsettledKey, { started, known });
+          throw fail(`The prompt is not in the session after the failure (${failureCause(e)}). Sending it again ${NOT_TWICE}.`);
+        }
+        this.host.log.info(`A lost create response: found prompt ${found.id} that Graph created.`);
+        prompt = found;
+      }
+    }
+    this.unsettledSends.delete(unsettledKey);
     if (epoch !== this.epoch) throw new GraphCancelledError('The account or workspace changed.');
     const entry: MutablePrompt = { sessionId: d.sessionId, prompt, evaluations: [], run: { kind: 'idle' }, waiting: 0 };
     const existing = d.prompts.get(idKey(prompt.id));
@@ -756,8 +831,8 @@ export class CopilotEngine {
       }
       if (mayHaveBeenProcessed(e)) {
         p.lostStart = known;
-        this.setRun(p, { kind: 'checking', message: `The answer from Graph was lost (${describe(e)}); checking whether the evaluation started…` });
-        await this.checkLostStart(p, describe(e));
+        this.setRun(p, { kind: 'checking', message: `The answer from Graph was lost (${failureCause(e)}); checking whether the evaluation started…` });
+        await this.checkLostStart(p, failureCause(e));
         return;
       }
       this.setRun(p, { kind: 'failed', message: `Could not start the evaluation: ${describe(e)}` });
@@ -786,7 +861,7 @@ export class CopilotEngine {
       }
       this.setRun(p, {
         kind: 'failed',
-        message: `Starting the evaluation may have worked (${cause}), but its answers could not be read (${describe(e)}). Retry checks again before running anything.`,
+        message: `Starting the evaluation may have worked (${cause}), but its answers could not be read (${failureCause(e)}). Retry checks again before running anything.`,
       });
       return;
     }
@@ -802,7 +877,7 @@ export class CopilotEngine {
       else this.follow(p, created);
       return;
     }
-    this.setRun(p, { kind: 'failed', message: `Security Copilot did not start the evaluation (${cause}). Retry runs it.` });
+    this.setRun(p, { kind: 'failed', message: `Security Copilot shows no run of this prompt after the failure (${cause}). Retry checks again and starts it only if there is none.` });
   }
 
   /**
@@ -919,16 +994,28 @@ export class CopilotEngine {
           this.setRun(p, { kind: 'failed', message: 'Sign in again to keep following this evaluation.', signIn: true });
           return;
         }
-        if (isThrottledError(e)) {
-          nextAt = Date.now() + Math.max(e.retryAfterMs ?? 0, 5000);
-          continue;
-        }
-        failures++;
-        if (failures >= 4) {
-          this.setRun(p, { kind: 'failed', message: `Lost track of the evaluation: ${describe(e)}. Retry checks it again.` });
+        if (isAuthError(e)) {
+          // A 403: a fresh token won't add a missing role, so reading again is pointless.
+          this.setRun(p, { kind: 'failed', message: `Could not read the evaluation: ${failureCause(e)}. Retry checks it again.` });
           return;
         }
-        nextAt = Date.now() + 1000 * 2 ** failures;
+        let wait: number;
+        if (isThrottledError(e)) {
+          wait = Math.max(e.retryAfterMs ?? 0, this.o.throttledReadDelayMs);
+        } else {
+          failures++;
+          if (failures >= 4) {
+            this.setRun(p, { kind: 'failed', message: `Lost track of the evaluation: ${failureCause(e)}. Retry checks it again.` });
+            return;
+          }
+          wait = this.o.failedReadDelayMs * 2 ** failures;
+        }
+        nextAt = Date.now() + wait;
+        // Still following: the prompt says why the state is not moving (a good read replaces the note).
+        if (p.run.kind === 'following') {
+          const note = `Could not read the evaluation (${failureCause(e)}); checking again in ${Math.max(1, Math.round(wait / 1000))} s.`;
+          this.setRun(p, { kind: 'following', evaluationId: f.ref.evaluationId, note });
+        }
       }
     }
   }
@@ -1120,6 +1207,8 @@ export class CopilotEngine {
     this.sends.clear();
     this.starts.clear();
     this.creates.clear();
+    this.unsettledSessions.clear();
+    this.unsettledSends.clear();
     this.details.clear();
     // Another account or workspace may well support cancelling.
     this.cancelUnsupported = undefined;

@@ -31,6 +31,10 @@ export interface EngineOptions {
   followTimeoutMs?: number;
   /** Evaluations listed at once when a session opens (default 4). */
   loadConcurrency?: number;
+  /** After a failed read of a followed evaluation, wait this long, doubling per failure in a row (default 1000). */
+  failedReadDelayMs?: number;
+  /** After a read still throttled past the client's retries, wait at least this long (default 5000; Retry-After if longer). */
+  throttledReadDelayMs?: number;
   /** A lost prompt is matched by content among prompts created no earlier than this before the send. */
   clockSkewMs?: number;
 }

@@ -14,9 +14,10 @@
 // - Exact errors. A part that fails for any other reason, or stays throttled past the budget, or that the batch
 //   did not answer, is re-read as a single request, so the caller gets exactly what the single call gives
 //   (its message, its type, its token refresh on 401). Reads are safe to repeat.
-// - Feature detection. A refused `$batch` (400, 404, 405, 501, or an answer not in the documented shape) is
+// - Feature detection. A refused `$batch` (400, 404, 405, 501, or a JSON answer not in the documented shape) is
 //   remembered in `BatchState` (one per client) and every later read goes single. A batch that fails for a
-//   passing reason (5xx, timeout, network, throttled as a whole past the budget) falls back for that batch only.
+//   passing reason (5xx, timeout, network, a body that isn't JSON, throttled as a whole past the budget) falls
+//   back for that batch only.
 //
 // Where the docs are silent: whether the batch itself is 200 or 424 when a part was throttled (both accepted),
 // whether header names in parts keep their case (read case-insensitively), and whether a part may carry a
@@ -111,7 +112,7 @@ async function postBatch(http: GraphHttp, reads: readonly BatchRead[], signal: A
   const body = response.body;
   const list = typeof body === 'object' && body !== null ? (body as { responses?: unknown }).responses : undefined;
   if (!Array.isArray(list)) {
-    throw new GraphMalformedResponseError(`Graph answered POST ${response.path} without a 'responses' list (HTTP ${response.status}).`, {
+    throw new NotABatchAnswer(`Graph answered POST ${response.path} without a 'responses' list (HTTP ${response.status}).`, {
       method: 'POST',
       path: response.path,
       status: response.status,
@@ -148,8 +149,14 @@ function partResponse(read: BatchRead, part: Part, batch: GraphResponse): GraphR
   };
 }
 
+/**
+ * JSON that is not a batch answer: this service does not batch. (A body that is not JSON at all, e.g. cut off, is a
+ * passing fault like a 5xx: the reads go single for that batch only.)
+ */
+class NotABatchAnswer extends GraphMalformedResponseError {}
+
 function refusedReason(e: unknown): string | undefined {
-  if (e instanceof GraphMalformedResponseError) return e.message;
+  if (e instanceof NotABatchAnswer) return e.message;
   if (e instanceof GraphError && e.status !== undefined && REFUSED.has(e.status)) return e.message;
   return undefined;
 }
@@ -238,6 +245,8 @@ export async function readMany<T>(http: GraphHttp, state: BatchState, reads: rea
         break;
       }
       const parsing: Promise<void>[] = [];
+      // One clock reading for the whole answer: parts throttled with the same Retry-After go again together.
+      const answeredAt = Date.now();
       for (const t of sending) {
         const part = answer.parts.get(t.read.key);
         if (!part) {
@@ -247,8 +256,8 @@ export async function readMany<T>(http: GraphHttp, state: BatchState, reads: rea
         } else if (RETRIED.has(part.status)) {
           const attempts = t.attempts + 1;
           const wait = parseRetryAfter(part.headers['retry-after']) ?? http.backoff(attempts);
-          if (attempts < policy.maxAttempts && Date.now() - started + wait <= policy.maxTotalMs) {
-            todo.push({ read: t.read, attempts, dueAt: Date.now() + wait });
+          if (attempts < policy.maxAttempts && answeredAt - started + wait <= policy.maxTotalMs) {
+            todo.push({ read: t.read, attempts, dueAt: answeredAt + wait });
           } else {
             fallback.push(t.read);
           }

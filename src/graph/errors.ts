@@ -166,6 +166,15 @@ export function isValidationError(e: unknown): e is GraphValidationError {
   return nameOf(e) === 'GraphValidationError';
 }
 
+/** Appended to the message of a write that failed in a way that leaves open whether the service carried it out. */
+export const MAY_HAVE_BEEN_PROCESSED = ' The service may have processed the request anyway: refresh to check before trying again.';
+
+/** The message of a failure without the "may have processed" advice (for callers that checked already). */
+export function failureCause(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.replace(MAY_HAVE_BEEN_PROCESSED, '').replace(/[.\s]+$/, '');
+}
+
 /** True when a failed write may still have been carried out by the service (see GraphError.mayHaveBeenProcessed). */
 export function mayHaveBeenProcessed(e: unknown): boolean {
   return isGraphError(e) && e.mayHaveBeenProcessed === true;

@@ -30,6 +30,7 @@ import {
   GraphThrottledError,
   GraphTimeoutError,
   GraphValidationError,
+  MAY_HAVE_BEEN_PROCESSED,
 } from './errors';
 import type { GraphClientOptions, RequestLogEntry, TokenProvider } from './types';
 import { validateId } from './validate';
@@ -195,8 +196,6 @@ export function describeHttpFailure(
   return `${s}.`;
 }
 
-const MAY_HAVE_BEEN_PROCESSED =
-  ' The service may have processed the request anyway: refresh to check before trying again.';
 
 type AttemptResult =
   | { kind: 'response'; response: Response; text: string; clientRequestId: string }
@@ -376,10 +375,12 @@ export class GraphHttp {
       if ((status >= 200 && status < 300) || accepted) {
         if (text.trim() !== '' && !bodyIsJson) {
           const type = response.headers.get('content-type');
+          // A write answered 2xx was carried out, even if its answer can't be read: callers look it up.
+          const done = method !== 'GET' && status >= 200 && status < 300;
           throw new GraphMalformedResponseError(
             `Graph returned a response that isn't JSON${type ? ` (${type})` : ''} for ${method} ${path}` +
-              `${info.requestId ? `, request id ${info.requestId}` : ''}.`,
-            info,
+              `${info.requestId ? `, request id ${info.requestId}` : ''}.${done ? MAY_HAVE_BEEN_PROCESSED : ''}`,
+            done ? { ...info, mayHaveBeenProcessed: true } : info,
           );
         }
         return { status, body, method, path, requestId: info.requestId, clientRequestId, throttledMs };

@@ -43,6 +43,8 @@ export {
   isThrottledError,
   isTimeoutError,
   isValidationError,
+  failureCause,
+  MAY_HAVE_BEEN_PROCESSED,
   mayHaveBeenProcessed,
 } from './errors';
 export {

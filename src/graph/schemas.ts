@@ -6,7 +6,7 @@
 // - timestamps: ISO 8601 with any number of fractional digits (Graph sends 5, 6 or 7); the
 //   '0001-01-01T00:00:00Z' "not yet" sentinel becomes null where the type allows null.
 import * as z from 'zod/mini';
-import { GraphMalformedResponseError } from './errors';
+import { GraphMalformedResponseError, MAY_HAVE_BEEN_PROCESSED } from './errors';
 import type { GraphResponse } from './http';
 import type {
   Evaluation,
@@ -223,18 +223,21 @@ function hasPath(input: unknown, path: readonly PropertyKey[]): boolean {
 /** Validates a 2xx response body against `schema`; a missing/invalid body gives GraphMalformedResponseError. */
 export function parseBody<S extends z.ZodMiniType>(schema: S, response: GraphResponse, what: string): z.output<S> {
   const { method, path, status, requestId, clientRequestId } = response;
-  const details = { method, path, status, requestId, clientRequestId };
+  // A write that got a 2xx was carried out even if its answer can't be read: say so, so callers look it up.
+  const done = method !== 'GET';
+  const details = { method, path, status, requestId, clientRequestId, ...(done ? { mayHaveBeenProcessed: true } : {}) };
   const rid = requestId ? ` (request id ${requestId})` : '';
+  const note = done ? MAY_HAVE_BEEN_PROCESSED : '';
   if (response.body === undefined) {
     throw new GraphMalformedResponseError(
-      `Graph returned an empty response for ${method} ${path} (HTTP ${status}) instead of ${what}${rid}.`,
+      `Graph returned an empty response for ${method} ${path} (HTTP ${status}) instead of ${what}${rid}.${note}`,
       details,
     );
   }
   const r = schema.safeParse(response.body);
   if (!r.success) {
     throw new GraphMalformedResponseError(
-      `Graph returned an unexpected ${what} for ${method} ${path}: ${describeIssues(r.error, response.body)}${rid}.`,
+      `Graph returned an unexpected ${what} for ${method} ${path}: ${describeIssues(r.error, response.body)}${rid}.${note}`,
       details,
     );
   }

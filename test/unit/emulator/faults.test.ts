@@ -76,6 +76,42 @@ describe('emulator: fault injection', () => {
     assert.deepEqual((list.json.value as Row[]).map((s) => s.displayName), ['maybe']);
   });
 
+  it('clearing the faults ends a delay in progress: the held request is then processed', async () => {
+    ctx.emu.addFault({ kind: 'delay', delayMs: 60_000, method: 'POST' });
+    const pending = call(ctx.emu, ws('/sessions'), { body: { displayName: 'held' } });
+    const held = () => ctx.emu.requests().find((r) => r.method === 'POST');
+    while (!held()) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(held()?.endedMs, undefined, 'still held');
+    assert.equal(((await call(ctx.emu, ws('/sessions'))).json.value as Row[]).length, 0, 'not processed yet');
+    ctx.emu.clearFaults();
+    assert.equal((await pending).status, 201);
+    assert.deepEqual(((await call(ctx.emu, ws('/sessions'))).json.value as Row[]).map((s) => s.displayName), ['held']);
+  });
+
+  it('sends a 429 without any Retry-After when retryAfter is null', async () => {
+    ctx.emu.addFault({ kind: 'status', status: 429, retryAfter: null });
+    const r = await call(ctx.emu, ws('/sessions'));
+    assert.equal(r.status, 429);
+    assert.equal(r.headers.get('retry-after'), null);
+    assert.equal((r.json.error as Row).code, 'TooManyRequests');
+  });
+
+  it('drops the connection mid-response: the create happened, headers and half the body arrived', async () => {
+    ctx.emu.addFault({ kind: 'drop', method: 'POST', midResponse: true });
+    const res = await fetch(`${ctx.emu.url}${ws('/sessions')}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer opaque-test-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName: 'half an answer' }),
+    });
+    assert.equal(res.status, 201, 'the status line arrived');
+    await assert.rejects(res.text(), 'the body breaks off');
+    const list = await call(ctx.emu, ws('/sessions'));
+    assert.deepEqual((list.json.value as Row[]).map((s) => s.displayName), ['half an answer']);
+    const rec = ctx.emu.requests().find((r) => r.method === 'POST');
+    assert.equal(rec?.status, 0);
+    assert.equal(rec?.fault, 'drop');
+  });
+
   it('answers 401 InvalidAuthenticationToken for an unauthorized fault even with a valid token', async () => {
     ctx.emu.addFault({ kind: 'unauthorized' });
     const r = await call(ctx.emu, ws('/sessions'));
@@ -97,5 +133,6 @@ describe('emulator: fault injection', () => {
     assert.throws(() => ctx.emu.addFault({ kind: 'status' }));
     // @ts-expect-error deliberately wrong kind
     assert.throws(() => ctx.emu.addFault({ kind: 'explode' }));
+    assert.throws(() => ctx.emu.addFault({ kind: 'status', status: 503, midResponse: true }), /midResponse/);
   });
 });

@@ -1,0 +1,68 @@
+// What the user reads for a failure: the one mapping the tree's error rows, the panel, notifications, chat and
+// promptbook cells share (through src/errors.ts). No `vscode` import: the fault tests check it in plain Node.
+import { isSignedOutError } from '../auth/errors';
+import { isGraphError, MAY_HAVE_BEEN_PROCESSED, mayHaveBeenProcessed, type GraphError } from '../graph';
+import { redact } from '../masking/rules';
+import { adviceForSignInError, FORBIDDEN_ADVICE } from './signInErrors';
+
+export interface ErrorView {
+  message: string;
+  /** Offer "Sign In". */
+  signIn: boolean;
+  /** Offer "Open Setup Guide". */
+  setupGuide: boolean;
+  /** The user cancelled: show nothing. */
+  cancelled: boolean;
+}
+
+function graphStatus(e: GraphError): string {
+  return e.requestId ? ` (request id ${e.requestId})` : '';
+}
+
+/**
+ * A sign-in the user cancelled or declined. VS Code's providers reject with messages such as "User did not
+ * consent to login." or "Cancelled"; none of them has a documented error type, so the text is matched.
+ */
+export function isCancelledSignIn(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const m = error.message;
+  return /did not consent|user cancel|cancelled by (the )?user/i.test(m) || (/cancel/i.test(m) && /sign|auth|login/i.test(m));
+}
+
+/**
+ * Turns any failure into what the user reads (redacted: Graph may echo a token back). `isCancellation` tells
+ * the host's own cancellation type (VS Code's CancellationError) apart.
+ */
+export function describeFailure(error: unknown, isCancellation: (e: unknown) => boolean = () => false): ErrorView {
+  const view = (message: string, extra: Partial<ErrorView> = {}): ErrorView => ({
+    message: redact(message),
+    signIn: false,
+    setupGuide: false,
+    cancelled: false,
+    ...extra,
+  });
+  if (isSignedOutError(error)) return view(error.message || 'Sign in to Security Copilot to continue.', { signIn: true });
+  if (isCancellation(error)) return view('Cancelled.', { cancelled: true });
+  if (isGraphError(error)) {
+    switch (error.name) {
+      case 'GraphCancelledError':
+        return view('Cancelled.', { cancelled: true });
+      case 'GraphAuthError':
+        if (error.status === 403) return view(FORBIDDEN_ADVICE.message + graphStatus(error), { setupGuide: true });
+        return view(`Microsoft Graph rejected your sign-in. Sign in again.${graphStatus(error)}`, { signIn: true });
+      default: {
+        // A create that failed ambiguously is never retried; say so (once), so the user checks before trying again.
+        const said = error.message.includes(MAY_HAVE_BEEN_PROCESSED.trim());
+        const hint = mayHaveBeenProcessed(error) && !said ? MAY_HAVE_BEEN_PROCESSED : '';
+        return view(`${error.message}${hint}`);
+      }
+    }
+  }
+  if (error instanceof Error && error.name === 'ConfigurationError') return view(error.message);
+  const advice = adviceForSignInError(error);
+  if (advice) return view(advice.message, { setupGuide: advice.showSetupGuide });
+  if (isCancelledSignIn(error)) {
+    return view('Sign-in was cancelled.', { cancelled: true });
+  }
+  return view(error instanceof Error ? error.message : String(error));
+}
