@@ -38,13 +38,33 @@ export const USER_ONLY_KEYS = [
   'masking.allowedKeys',
 ] as const;
 
+/** The section's user (global) values and defaults, read with one `inspect` (each `inspect` is costly in the host). */
+interface UserValues {
+  user: unknown;
+  defaults: unknown;
+}
+
+function userValues(config: vscode.WorkspaceConfiguration): UserValues {
+  const inspected = config.inspect<unknown>(SECTION);
+  return { user: inspected?.globalValue, defaults: inspected?.defaultValue };
+}
+
+/** `a.b` of a settings object, the way VS Code reads a dotted key. */
+function at(tree: unknown, key: string): unknown {
+  let v = tree;
+  for (const part of key.split('.')) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
 /**
  * Reads a setting from user (global) settings or its default only, so a workspace `.vscode/settings.json` can
  * never redirect a token or a prompt even if the scope rule changes. A value of the wrong type counts as unset.
  */
-function userOnly<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
-  const inspected = config.inspect<unknown>(key);
-  for (const v of [inspected?.globalValue, inspected?.defaultValue]) {
+function userOnly<T>(values: UserValues, key: string, fallback: T): T {
+  for (const v of [at(values.user, key), at(values.defaults, key)]) {
     if (v !== undefined && typeof v === typeof fallback && Array.isArray(v) === Array.isArray(fallback)) return v as T;
   }
   return fallback;
@@ -53,24 +73,25 @@ function userOnly<T>(config: vscode.WorkspaceConfiguration, key: string, fallbac
 const text = (v: string, fallback: string) => v.trim() || fallback;
 
 export function readSettings(): Settings {
-  const config = vscode.workspace.getConfiguration(SECTION);
-  const pageSize = Number(config.get<unknown>('pageSize', 25));
-  const providerId = text(userOnly(config, 'auth.providerId', 'microsoft'), 'microsoft');
-  const method = asMethod(userOnly<string>(config, 'auth.method', 'vscode'));
+  const config = vscode.workspace.getConfiguration();
+  const pageSize = Number(config.get<unknown>(`${SECTION}.pageSize`, 25));
+  const values = userValues(config);
+  const providerId = text(userOnly(values, 'auth.providerId', 'microsoft'), 'microsoft');
+  const method = asMethod(userOnly<string>(values, 'auth.method', 'vscode'));
   return {
-    endpoint: checkGraphEndpoint(config.inspect('graphEndpoint')?.globalValue ?? userOnly(config, 'graphEndpoint', 'https://graph.microsoft.com'), {
+    endpoint: checkGraphEndpoint(at(values.user, 'graphEndpoint') ?? userOnly(values, 'graphEndpoint', 'https://graph.microsoft.com'), {
       // the @azure/identity methods always get real Entra tokens
       providerId: method === 'vscode' ? providerId : 'microsoft',
-      allowInsecureLoopback: userOnly(config, 'allowInsecureLoopback', false),
+      allowInsecureLoopback: userOnly(values, 'allowInsecureLoopback', false),
     }),
-    workspaceId: text(userOnly(config, 'workspaceId', 'default'), 'default'),
+    workspaceId: text(userOnly(values, 'workspaceId', 'default'), 'default'),
     providerId,
-    clientId: userOnly(config, 'auth.clientId', '').trim(),
-    tenantId: text(userOnly(config, 'auth.tenantId', 'organizations'), 'organizations'),
+    clientId: userOnly(values, 'auth.clientId', '').trim(),
+    tenantId: text(userOnly(values, 'auth.tenantId', 'organizations'), 'organizations'),
     pageSize: Number.isInteger(pageSize) ? Math.min(100, Math.max(1, pageSize)) : 25,
     method,
-    authority: checkAuthorityHost(userOnly(config, 'auth.authorityHost', 'https://login.microsoftonline.com')),
-    access: userOnly<string>(config, 'auth.access', 'readWrite') === 'readOnly' ? 'readOnly' : 'readWrite',
+    authority: checkAuthorityHost(userOnly(values, 'auth.authorityHost', 'https://login.microsoftonline.com')),
+    access: userOnly<string>(values, 'auth.access', 'readWrite') === 'readOnly' ? 'readOnly' : 'readWrite',
   };
 }
 

@@ -4,7 +4,7 @@ import { AnswerNotifier } from './answerNotifier';
 import { registerCommands } from './commands';
 import { Log } from './log';
 import { SessionPanels } from './panels/sessionPanel';
-import { Promptbooks } from './promptbook';
+import { Promptbooks, registerPromptbookSerializer } from './promptbook';
 import { WorkspaceSettingsGuard } from './settingsGuard';
 import { Copilot } from './service';
 import { StatusBar } from './statusBar';
@@ -24,30 +24,42 @@ export interface ExtensionApi {
   /** User-only settings a workspace tried to set (ignored, with a warning). */
   readonly settingsGuard: WorkspaceSettingsGuard;
   readonly promptbooks: Promptbooks;
+  /** Settles when the work deferred past activation has run. */
+  readonly started: Promise<void>;
 }
 
+/**
+ * Registers what VS Code may call as soon as activation ends (views, commands, serializers, chat and MCP
+ * providers) and returns; nothing here reads settings, talks to Graph or draws. What the first frame does not
+ * need (status bar, workspace-settings check, promptbook controller, answer notifications, MCP server start) is
+ * built right after activation, or at first use if that comes sooner.
+ */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
-  const log = new Log();
-  const copilot = new Copilot(log, { secrets: context.secrets, windowState: context.workspaceState });
-  const tree = new SessionsTree(copilot);
-  const panels = new SessionPanels({ copilot, extensionUri: context.extensionUri });
-  const plugins = new PluginsView(copilot);
-  const settingsGuard = new WorkspaceSettingsGuard(log);
-  const promptbooks = new Promptbooks(copilot, context.workspaceState);
+  const own = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  const log = own(new Log());
+  const copilot = own(new Copilot(log, { secrets: context.secrets, windowState: context.workspaceState }));
+  const tree = own(new SessionsTree(copilot));
+  const panels = own(new SessionPanels({ copilot, extensionUri: context.extensionUri }));
+  const plugins = own(new PluginsView(copilot));
+  const settingsGuard = once(() => own(new WorkspaceSettingsGuard(log)));
+  const promptbooks = once(() => own(new Promptbooks(copilot, context.workspaceState)));
+  own(registerPromptbookSerializer());
   context.subscriptions.push(
-    settingsGuard,
-    log,
-    copilot,
-    tree,
-    panels,
-    plugins,
-    new StatusBar(copilot),
-    new AnswerNotifier(copilot, panels),
-    promptbooks,
-    ...registerCommands({ copilot, tree, panels, plugins, promptbooks, extensionUri: context.extensionUri }),
+    ...registerCommands({
+      copilot,
+      tree,
+      panels,
+      plugins,
+      get promptbooks() {
+        return promptbooks();
+      },
+      extensionUri: context.extensionUri,
+    }),
   );
-  const chat = new ChatFeatures(copilot, context);
-  context.subscriptions.push(chat);
+  const chat = own(new ChatFeatures(copilot, context));
 
   // Account changes (sign-in, sign-out, switch) and settings changes: nothing of the previous account or
   // workspace stays visible anywhere; every follower stops, and what is open reloads for the new one.
@@ -66,8 +78,49 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       engine.reset();
     }),
   );
-  log.info(`Security Copilot activated (VS Code ${vscode.version}).`);
-  return { copilot, tree, panels, plugins, promptbooks, logUri: context.logUri, chat, settingsGuard };
+
+  let deactivated = false;
+  own({ dispose: () => (deactivated = true) });
+  const started = new Promise<void>((resolve) =>
+    setImmediate(() => {
+      try {
+        if (deactivated) return;
+        copilot.afterActivation();
+        settingsGuard();
+        promptbooks();
+        own(new StatusBar(copilot));
+        own(new AnswerNotifier(copilot, panels));
+        chat.afterActivation();
+        log.info(`Security Copilot activated (VS Code ${vscode.version}).`);
+      } catch (e) {
+        log.error('Starting Security Copilot failed', e);
+      } finally {
+        resolve();
+      }
+    }),
+  );
+
+  return {
+    copilot,
+    tree,
+    panels,
+    plugins,
+    logUri: context.logUri,
+    chat,
+    get settingsGuard() {
+      return settingsGuard();
+    },
+    get promptbooks() {
+      return promptbooks();
+    },
+    started,
+  };
+}
+
+/** `make()` the first time it is asked for, the same value after. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 export function deactivate(): void {

@@ -7,7 +7,14 @@ import type { RequestLogEntry } from './graph';
  * status, ids and timing — never headers or tokens.
  */
 export class Log implements vscode.Disposable {
-  private readonly channel = vscode.window.createOutputChannel('Security Copilot', { log: true });
+  private created: vscode.LogOutputChannel | undefined;
+  private disposed = false;
+
+  /** Created on the first line (not at activation: a log channel sets up a file logger in the host). */
+  private get channel(): Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error' | 'show'> {
+    if (this.disposed) return DROPPED;
+    return (this.created ??= vscode.window.createOutputChannel('Security Copilot', { log: true }));
+  }
 
   info(message: string): void {
     this.channel.info(redact(message));
@@ -38,6 +45,10 @@ export class Log implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.channel.dispose();
+    this.disposed = true;
+    this.created?.dispose();
   }
 }
+
+/** Lines logged after the extension was disposed (deactivation) go nowhere. */
+const DROPPED = { info: () => undefined, warn: () => undefined, error: () => undefined, show: () => undefined };

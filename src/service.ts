@@ -27,7 +27,8 @@ export interface CopilotOptions {
  * evaluations, and the operations on them). Commands, the tree, the panels and every other surface go through it.
  */
 export class Copilot extends Disposable {
-  private current: Settings = readSettings();
+  /** Read on first use, not at activation. */
+  private currentSettings: Settings | undefined;
   private clientCache: { key: string; client: SecurityCopilotClient } | undefined;
   private readonly settingsChanged = this.register(new vscode.EventEmitter<Settings>());
   readonly onDidChangeSettings = this.settingsChanged.event;
@@ -44,7 +45,6 @@ export class Copilot extends Disposable {
     this.secrets = options.secrets ? this.register(new SignInSecrets(options.secrets)) : undefined;
     this.windowState = options.windowState;
     this.auth = this.register(new Auth(() => this.current, log, this.secrets));
-    void this.updateContextKeys();
     this.engine = new CopilotEngine({
       client: () => this.client,
       workspaceId: () => this.workspaceId,
@@ -55,7 +55,7 @@ export class Copilot extends Disposable {
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!affectsSettings(e)) return;
-        this.current = readSettings();
+        this.currentSettings = readSettings();
         this.clientCache = undefined;
         if (!this.current.endpoint.ok) log.warn(this.current.endpoint.message);
         void this.updateContextKeys();
@@ -64,8 +64,17 @@ export class Copilot extends Disposable {
     );
   }
 
+  private get current(): Settings {
+    return (this.currentSettings ??= readSettings());
+  }
+
   get settings(): Settings {
     return this.current;
+  }
+
+  /** Work that can wait until the first frame is drawn (the extension calls it right after activation). */
+  afterActivation(): void {
+    void this.updateContextKeys();
   }
 
   /** The workspace this window works in: the one picked with Select Workspace, else the setting (`default`). */

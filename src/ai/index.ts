@@ -56,6 +56,11 @@ export class ChatFeatures extends Disposable {
     this.register({ dispose: () => this.unregister() });
   }
 
+  /** What can wait until the first frame is drawn. */
+  afterActivation(): void {
+    this.mcp.start();
+  }
+
   private guard(what: string, fn: () => void): void {
     try {
       fn();

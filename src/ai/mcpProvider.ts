@@ -22,8 +22,11 @@ interface McpModule {
 export class McpServerProvider extends Disposable implements vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition> {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeMcpServerDefinitions = this.changed.event;
-  /** A fresh secret per window (activation); never logged, never stored. */
-  private readonly secret = randomBytes(32).toString('base64url');
+  /** A fresh secret per window (made on first use); never logged, never stored. */
+  private secretValue: string | undefined;
+  private get secret(): string {
+    return (this.secretValue ??= randomBytes(32).toString('base64url'));
+  }
   private server: Promise<McpServerHandle> | undefined;
   private generation = 0;
 
@@ -35,7 +38,11 @@ export class McpServerProvider extends Disposable implements vscode.McpServerDef
     private readonly log: Log,
   ) {
     super();
-    if (enabled()) void this.ensureStarted().catch(() => undefined);
+  }
+
+  /** Starts the server if the setting is on (called right after activation: reading the setting is not free). */
+  start(): void {
+    if (this.enabled()) void this.ensureStarted().catch(() => undefined);
   }
 
   /** The server's URL while it listens (tests), else undefined. */

@@ -15,6 +15,14 @@ function notebookOfCell(doc: vscode.TextDocument): vscode.NotebookDocument | und
   return vscode.workspace.notebookDocuments.find((nb) => nb.notebookType === NOTEBOOK_TYPE && nb.getCells().some((c) => c.document.uri.toString() === uri));
 }
 
+/**
+ * The `*.promptbook.md` serializer, registered at activation (VS Code may open a promptbook as soon as activation
+ * ends); the rest of Promptbooks is built right after.
+ */
+export function registerPromptbookSerializer(): vscode.Disposable {
+  return vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new PromptbookSerializer(), SERIALIZER_OPTIONS);
+}
+
 export class Promptbooks extends Disposable {
   readonly controller: PromptbookController;
   private readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection('securityCopilot.promptbook'));
@@ -23,7 +31,6 @@ export class Promptbooks extends Disposable {
 
   constructor(copilot: Copilot, state: vscode.Memento) {
     super();
-    this.register(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new PromptbookSerializer(), SERIALIZER_OPTIONS));
     this.controller = this.register(new PromptbookController(copilot, state));
 
     // Front matter problems (bad YAML, misshapen inputs) show on the front matter cell.
