@@ -8,7 +8,7 @@
 //                                                              refresh_token; the `claims` parameter
 //   GET  /devicelogin                                         the page the device-code message links to
 // and a control API under /_identity/ (approve or deny device codes, register apps, set the signed-in user,
-// read the recorded token requests — never their secrets).
+// choose how claims requests are answered, read the recorded token requests — never their secrets).
 //
 // Tokens are unsigned JWTs (`alg: none`): the Graph emulator decodes them and enforces `scp` (delegated) or
 // `roles` (app-only) and, when asked to, the `acrs` claim of a Conditional Access claims challenge. Nothing here
@@ -55,7 +55,27 @@ export interface IdentityOptions {
   tokenLifetimeSeconds?: number;
   /** Seconds between device-code polls the client is told to keep (default 1: tests stay fast). */
   deviceCodeInterval?: number;
+  /** How Conditional Access claims requests are answered (see ClaimsPolicy). */
+  claimsPolicy?: Partial<ClaimsPolicy>;
   now?: () => number;
+}
+
+/**
+ * How the stand-in answers a `claims` request of a Conditional Access authentication context (`acrs`). Entra's
+ * documentation says a client passes the claims to a silent token request first and signs the user in only when
+ * Entra answers interaction_required; it does not say when a refresh token is good enough. Both are controls:
+ */
+export interface ClaimsPolicy {
+  /**
+   * A sign-in (device code, browser, client credentials) with claims satisfies them: its token carries the
+   * `acrs` values asked for. false: the user or app can never meet the policy (no `acrs` in any token).
+   */
+  satisfiable: boolean;
+  /**
+   * A refresh token from a sign-in that satisfied an authentication context satisfies it again (silently).
+   * false: every claims request needs a new interactive sign-in (as a sign-in frequency of "every time").
+   */
+  refreshSatisfies: boolean;
 }
 
 export interface TokenRequestRecord {
@@ -89,6 +109,8 @@ interface Grant {
   scopes: string[];
   user: IdentityUser;
   claims?: string;
+  /** Authentication contexts (`acrs`) the sign-in behind this grant satisfied (refresh tokens keep them). */
+  satisfied?: string[];
   codeChallenge?: string;
   redirectUri?: string;
   nonce?: string;
@@ -124,11 +146,13 @@ export class IdentityServer {
   private readonly tenantId: string;
   private readonly now: () => number;
   private listeningPort = 0;
+  private claimsPolicy: ClaimsPolicy;
 
   constructor(private readonly options: IdentityOptions) {
     this.now = options.now ?? Date.now;
     this.tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
     this.user = options.user ?? DEFAULT_USER;
+    this.claimsPolicy = { satisfiable: true, refreshSatisfies: true, ...options.claimsPolicy };
     for (const app of options.apps ?? []) this.registerApp(app);
     this.server = https.createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
       this.dispatch(req, res).catch((e: unknown) => {
@@ -171,6 +195,12 @@ export class IdentityServer {
 
   setUser(user: IdentityUser): void {
     this.user = { ...user };
+  }
+
+  /** Changes how claims requests are answered (only the fields given). */
+  setClaimsPolicy(policy: Partial<ClaimsPolicy>): ClaimsPolicy {
+    this.claimsPolicy = { ...this.claimsPolicy, ...policy };
+    return { ...this.claimsPolicy };
   }
 
   /** Device codes waiting for the user. */
@@ -446,11 +476,13 @@ export class IdentityServer {
           throw new OAuthError(400, 'invalid_grant', 'AADSTS700082: The refresh token has expired or was revoked.');
         }
         const scopes = form.get('scope') ? this.delegatedScopes(app, form.get('scope')) : grant.scopes;
-        // A claims challenge cannot be satisfied by a refresh: the user must sign in interactively again.
-        if (claims && /acrs/.test(claims)) {
+        // An authentication context the sign-in behind this refresh token did not satisfy needs the user.
+        const required = acrsFrom(claims);
+        const satisfied = grant.satisfied ?? [];
+        if (required.length && (!this.claimsPolicy.refreshSatisfies || !required.every((a) => satisfied.includes(a)))) {
           throw new OAuthError(400, 'interaction_required', 'AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.');
         }
-        return this.userTokenResponse({ ...grant, scopes, claims });
+        return this.userTokenResponse({ ...grant, scopes, claims }, satisfied);
       }
       default:
         throw new OAuthError(400, 'unsupported_grant_type', `AADSTS70003: The app requested an unsupported grant type '${grantType}'.`);
@@ -510,9 +542,14 @@ export class IdentityServer {
     return Math.max(5, this.options.tokenLifetimeSeconds ?? 3600);
   }
 
+  /** The `acrs` a sign-in asking for `requested` claims gets (none when the policy cannot be met). */
+  private grantedAcrs(requested: string | undefined): string[] {
+    return this.claimsPolicy.satisfiable ? acrsFrom(requested) : [];
+  }
+
   private accessToken(claims: Record<string, unknown>, requested?: string): string {
     const now = Math.floor(this.now() / 1000);
-    const acrs = acrsFrom(requested);
+    const acrs = this.grantedAcrs(requested);
     const body = {
       aud: GRAPH_RESOURCE,
       iss: `https://sts.windows.net/${this.tenantId}/`,
@@ -538,9 +575,11 @@ export class IdentityServer {
     };
   }
 
-  private userTokenResponse(grant: Grant): Record<string, unknown> {
+  /** A user token; `satisfiedBefore`: the contexts the grant's earlier sign-in satisfied (for a refresh). */
+  private userTokenResponse(grant: Grant, satisfiedBefore: string[] = []): Record<string, unknown> {
     const refresh = randomId();
-    this.refreshTokens.set(refresh, { ...grant, claims: undefined });
+    const satisfied = [...new Set([...satisfiedBefore, ...this.grantedAcrs(grant.claims)])];
+    this.refreshTokens.set(refresh, { ...grant, claims: undefined, satisfied });
     const now = Math.floor(this.now() / 1000);
     const { user } = grant;
     const idToken = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({
@@ -593,6 +632,15 @@ export class IdentityServer {
       case 'POST user':
         this.setUser(json as unknown as IdentityUser);
         return this.sendJson(res, 200, {});
+      case 'POST claims-policy': {
+        const policy: Partial<ClaimsPolicy> = {};
+        for (const k of ['satisfiable', 'refreshSatisfies'] as const) {
+          if (json[k] === undefined) continue;
+          if (typeof json[k] !== 'boolean') return this.sendJson(res, 400, { error: `${k} must be a boolean` });
+          policy[k] = json[k];
+        }
+        return this.sendJson(res, 200, this.setClaimsPolicy(policy));
+      }
       case 'GET requests':
         return this.sendJson(res, 200, this.tokenRequests());
       case 'DELETE requests':

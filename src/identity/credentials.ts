@@ -140,24 +140,28 @@ class SignIn implements IdentitySignIn {
     return this.credential;
   }
 
-  private key(options: TokenOptions): string {
-    return `${this.scopes.join(' ')}|${options.claims ?? ''}`;
+  /**
+   * One cache entry per scope list: the newest token wins, so a token that satisfied a claims challenge replaces
+   * the one Graph refused (keyed by claims, the refused token would be handed out again on the next request).
+   */
+  private key(): string {
+    return this.scopes.join(' ');
   }
 
-  private async fetch(options: TokenOptions, silent: boolean): Promise<IdentityToken> {
+  private async fetch(options: TokenOptions, silent: boolean, credential: TokenCredential = this.cred): Promise<IdentityToken> {
     const getOptions: GetTokenOptions = {
       ...(options.claims ? { claims: options.claims } : {}),
       ...(options.signal ? { abortSignal: options.signal } : {}),
     };
     let token: AccessToken | null;
     try {
-      token = await this.cred.getToken(this.scopes, getOptions);
+      token = await credential.getToken(this.scopes, getOptions);
     } catch (e) {
       throw this.translate(e, silent);
     }
     if (!token) throw new IdentityError(INTERACTION_REQUIRED, 'Sign in to Security Copilot to continue.');
     const result = { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp, account: accountFromToken(token.token) };
-    this.cache.set(this.key(options), result);
+    this.cache.set(this.key(), result);
     return result;
   }
 
@@ -180,12 +184,13 @@ class SignIn implements IdentitySignIn {
 
   async getTokenSilently(options: TokenOptions = {}): Promise<IdentityToken> {
     if (!options.forceRefresh && !options.claims) {
-      const cached = this.cache.get(this.key(options));
+      const cached = this.cache.get(this.key());
       if (cached && cached.expiresOnTimestamp - EXPIRY_MARGIN_MS > Date.now()) return cached;
     }
-    // Interactive methods without a sign-in in this window have nothing to refresh from, and a user's claims
-    // challenge (MFA, compliant device…) needs the user: neither is tried silently.
-    if (this.isInteractive && (!this.signedIn || options.claims)) {
+    // Interactive methods without a sign-in in this window have nothing to refresh from. With a sign-in, a
+    // claims challenge is first tried silently (as Entra advises: the refresh token may already satisfy it);
+    // `translate` turns "needs the user" into INTERACTION_REQUIRED.
+    if (this.isInteractive && !this.signedIn) {
       throw new IdentityError(INTERACTION_REQUIRED, 'Sign in to Security Copilot to continue.');
     }
     return this.fetch(options, true);
@@ -193,7 +198,13 @@ class SignIn implements IdentitySignIn {
 
   async signIn(options: TokenOptions = {}): Promise<IdentityToken> {
     if (this.isInteractive) {
-      const cred = this.cred as DeviceCodeCredential | InteractiveBrowserCredential;
+      // A sign-in for a claims challenge uses a new credential. `@azure/identity` keeps the claims of any request
+      // and sends them with every later silent request of that credential; MSAL then skips the token the sign-in
+      // just received and redeems the refresh token with the claims, which Entra may refuse (interaction
+      // required) right after the user satisfied them. A new credential has no cached account yet, so the claims
+      // go to this sign-in only and the token is then read from its cache. The old credential (and its
+      // sign-in) stays until the new sign-in succeeded.
+      const cred = (options.claims ? this.create() : this.cred) as DeviceCodeCredential | InteractiveBrowserCredential;
       this.deviceCodeDone?.abort();
       const done = new AbortController();
       this.deviceCodeDone = done;
@@ -207,9 +218,18 @@ class SignIn implements IdentitySignIn {
       } finally {
         done.abort();
       }
+      this.credential = cred;
       this.signedIn = true;
       // The token the sign-in just got is in MSAL's memory cache; asking again with the claims would skip it.
-      return this.fetch({ ...options, claims: undefined }, false);
+      try {
+        return await this.fetch({ ...options, claims: undefined }, false, cred);
+      } catch (e) {
+        throw new IdentityError(
+          e instanceof Error ? e.name : 'IdentitySignInError',
+          `The sign-in finished, but no token for Security Copilot could be read afterwards: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
+      }
     }
     return this.fetch(options, false);
   }

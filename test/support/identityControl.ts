@@ -1,8 +1,8 @@
 // Control API of the identity stand-in (emulator/identity/server.ts) for the in-host suites: register apps,
 // approve device codes, read the recorded token requests. No vscode.
-import type { IdentityApp, IdentityUser, TokenRequestRecord } from '../../emulator/identity/server';
+import type { ClaimsPolicy, IdentityApp, IdentityUser, TokenRequestRecord } from '../../emulator/identity/server';
 
-export type { IdentityApp, TokenRequestRecord };
+export type { ClaimsPolicy, IdentityApp, TokenRequestRecord };
 
 /** Base URL of the stand-in of this run ($SC_IDENTITY_URL, set by the in-host runner). */
 export function identityUrl(): string {
@@ -27,6 +27,9 @@ export const identity = {
   setUser: (user: IdentityUser): Promise<void> => call('POST', 'user', user),
   deviceCodes: (): Promise<{ userCode: string; clientId: string; scopes: string[]; claims?: string }[]> => call('GET', 'devicecodes'),
   approve: (userCode: string): Promise<void> => call('POST', 'devicecodes/approve', { userCode }),
+  deny: (userCode: string): Promise<void> => call('POST', 'devicecodes/deny', { userCode }),
+  /** How claims (Conditional Access) requests are answered; only the fields given change. */
+  claimsPolicy: (policy: Partial<ClaimsPolicy>): Promise<ClaimsPolicy> => call('POST', 'claims-policy', policy),
   requests: (): Promise<TokenRequestRecord[]> => call('GET', 'requests'),
   clearRequests: (): Promise<void> => call('DELETE', 'requests'),
   revoke: (): Promise<void> => call('POST', 'revoke'),

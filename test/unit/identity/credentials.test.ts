@@ -141,6 +141,71 @@ describe('Sign-in methods through @azure/identity, against the identity stand-in
     assert.deepEqual(payload.acrs, ['c1']);
   });
 
+  const C1 = JSON.stringify({ access_token: { acrs: { essential: true, value: 'c1' } } });
+  const acrsOf = (token: string): string[] | undefined => (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { acrs?: string[] }).acrs;
+
+  /** Signs in with the device code (approving it at the stand-in) and returns the token. */
+  async function deviceCodeSignIn(signIn: ReturnType<typeof createSignIn>, prompts: DeviceCodePrompt[], claims?: string) {
+    const seen = prompts.length;
+    const pending = signIn.signIn(claims ? { claims } : {});
+    while (prompts.length === seen) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(idp.approveDeviceCode(prompts[seen].userCode));
+    return pending;
+  }
+
+  for (const refreshSatisfies of [true, false]) {
+    it(`device code: signing in again for a claims challenge gets a token with the acrs (a refresh token ${refreshSatisfies ? 'may' : 'may not'} satisfy claims)`, async () => {
+      idp.setClaimsPolicy({ refreshSatisfies });
+      try {
+        const prompts: DeviceCodePrompt[] = [];
+        const signIn = createSignIn(config({ method: 'deviceCode' }), { onDeviceCode: (p) => prompts.push(p) });
+        const first = await deviceCodeSignIn(signIn, prompts);
+        assert.equal(acrsOf(first.token), undefined);
+        // Graph answered with a claims challenge: silently, the refresh token of that sign-in is not enough.
+        await assert.rejects(signIn.getTokenSilently({ claims: C1, forceRefresh: true }), (e: Error) => e.name === INTERACTION_REQUIRED);
+        idp.clearTokenRequests();
+        const second = await deviceCodeSignIn(signIn, prompts, C1);
+        assert.deepEqual(acrsOf(second.token), ['c1'], 'the token of the new sign-in carries the authentication context');
+        const grants = idp.tokenRequests().filter((r) => r.status === 200).map((r) => r.grantType.replace(/.*:/, ''));
+        assert.deepEqual(grants, ['device_code'], 'the token is the one the sign-in received (no refresh with the claims afterwards)');
+        assert.match(idp.tokenRequests().at(-1)?.claims ?? '', /"c1"/);
+        assert.equal((await signIn.getTokenSilently()).token, second.token, 'later requests get the new token');
+      } finally {
+        idp.setClaimsPolicy({ refreshSatisfies: true });
+      }
+    });
+  }
+
+  it('device code: after a sign-in that satisfied an authentication context, a new challenge for it is met silently', async () => {
+    const prompts: DeviceCodePrompt[] = [];
+    const signIn = createSignIn(config({ method: 'deviceCode' }), { onDeviceCode: (p) => prompts.push(p) });
+    await deviceCodeSignIn(signIn, prompts, C1);
+    const again = await signIn.getTokenSilently({ claims: C1, forceRefresh: true });
+    assert.deepEqual(acrsOf(again.token), ['c1']);
+    assert.equal(prompts.length, 1, 'no second device code');
+    assert.equal(idp.tokenRequests().at(-1)?.grantType, 'refresh_token');
+  });
+
+  it('client secret: a token that satisfied a claims challenge replaces the refused one in memory', async () => {
+    const signIn = createSignIn(config({ method: 'clientSecret', clientId: SECRET_APP, clientSecret: 'sec-ret~value-0123456789' }));
+    const refused = await signIn.getTokenSilently();
+    assert.equal(acrsOf(refused.token), undefined);
+    const satisfied = await signIn.getTokenSilently({ claims: C1, forceRefresh: true });
+    assert.deepEqual(acrsOf(satisfied.token), ['c1']);
+    assert.equal((await signIn.getTokenSilently()).token, satisfied.token, 'the next request does not get the refused token back');
+  });
+
+  it('the stand-in can refuse to satisfy claims: the sign-in succeeds, its token has no acrs', async () => {
+    idp.setClaimsPolicy({ satisfiable: false });
+    try {
+      const signIn = createSignIn(config({ method: 'clientSecret', clientId: SECRET_APP, clientSecret: 'sec-ret~value-0123456789' }));
+      const t = await signIn.getTokenSilently({ claims: C1 });
+      assert.equal(acrsOf(t.token), undefined);
+    } finally {
+      idp.setClaimsPolicy({ satisfiable: true });
+    }
+  });
+
   it('interactive browser: the browser is opened on the authorize URL and the loopback redirect completes the sign-in', async () => {
     const browserLog = path.join(tmp, 'browser.log');
     process.env.FAKE_BROWSER_LOG = browserLog;
