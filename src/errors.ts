@@ -54,6 +54,7 @@ export function describeError(error: unknown): ErrorView {
     }
   }
   if (error instanceof Error && error.name === 'ConfigurationError') return view(error.message);
+  if (error instanceof Error && error.name === 'WrongTenantError') return view(error.message, { setupGuide: true });
   const advice = adviceForSignInError(error);
   if (advice) return view(advice.message, { setupGuide: advice.showSetupGuide });
   if (isCancelledSignIn(error)) {
