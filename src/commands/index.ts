@@ -13,6 +13,7 @@ import { renameSession } from './renameSession';
 import { runPromptbook } from './runPromptbook';
 import { saveSessionAsPromptbook } from './saveSessionAsPromptbook';
 import { selectWorkspace } from './selectWorkspace';
+import { copySetupValue, openWalkthrough } from './walkthrough';
 import {
   loadMoreSessions,
   openSetupGuide,
@@ -51,6 +52,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   openPromptbookSession,
   exportPromptbookSession,
   promptbookSessionMenu,
+  openWalkthrough,
+  copySetupValue,
 ];
 
 /** Registers every command through one wrapper that logs and shows failures the same way. */

@@ -104,6 +104,7 @@ export const statusMenu: CommandDefinition = {
       { label: '$(output) Show Log', command: 'securityCopilot.showLog' },
       { label: '$(settings-gear) Settings', command: 'workbench.action.openSettings', args: ['securityCopilot'] },
       { label: '$(book) Setup Guide', command: 'securityCopilot.openSetupGuide' },
+      { label: '$(rocket) Open Walkthrough', command: 'securityCopilot.openWalkthrough' },
     );
     const picked = await vscode.window.showQuickPick(items, {
       title: `Security Copilot — workspace "${ctx.copilot.workspaceId}"`,
