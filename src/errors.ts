@@ -15,7 +15,7 @@ export interface ErrorView {
 }
 
 function graphStatus(e: GraphError): string {
-  return e.requestId ? ` (request id ${e.requestId})` : '';
+  return e.requestId ? ` ${vscode.l10n.t('(request id {0})', e.requestId)}` : '';
 }
 
 /**
@@ -37,18 +37,18 @@ export function describeError(error: unknown): ErrorView {
     cancelled: false,
     ...extra,
   });
-  if (isSignedOutError(error)) return view(error.message || 'Sign in to Security Copilot to continue.', { signIn: true });
-  if (error instanceof vscode.CancellationError) return view('Cancelled.', { cancelled: true });
+  if (isSignedOutError(error)) return view(error.message || vscode.l10n.t('Sign in to Security Copilot to continue.'), { signIn: true });
+  if (error instanceof vscode.CancellationError) return view(vscode.l10n.t('Cancelled.'), { cancelled: true });
   if (isGraphError(error)) {
     switch (error.name) {
       case 'GraphCancelledError':
-        return view('Cancelled.', { cancelled: true });
+        return view(vscode.l10n.t('Cancelled.'), { cancelled: true });
       case 'GraphAuthError':
         if (error.status === 403) return view(FORBIDDEN_ADVICE.message + graphStatus(error), { setupGuide: true });
-        return view(`Microsoft Graph rejected your sign-in. Sign in again.${graphStatus(error)}`, { signIn: true });
+        return view(vscode.l10n.t('Microsoft Graph rejected your sign-in. Sign in again.') + graphStatus(error), { signIn: true });
       default: {
         // A create that failed ambiguously is never retried; say so, so the user checks before trying again.
-        const hint = mayHaveBeenProcessed(error) ? ' It may have gone through anyway: refresh before trying again.' : '';
+        const hint = mayHaveBeenProcessed(error) ? ` ${vscode.l10n.t('It may have gone through anyway: refresh before trying again.')}` : '';
         return view(`${error.message}${hint}`);
       }
     }
@@ -56,9 +56,10 @@ export function describeError(error: unknown): ErrorView {
   if (error instanceof Error && error.name === 'ConfigurationError') return view(error.message);
   if (error instanceof Error && error.name === 'WrongTenantError') return view(error.message, { setupGuide: true });
   const advice = adviceForSignInError(error);
+  // Not localised yet: the advice (src/core, no vscode import) and Graph's own messages stay in English.
   if (advice) return view(advice.message, { setupGuide: advice.showSetupGuide });
   if (isCancelledSignIn(error)) {
-    return view('Sign-in was cancelled.', { cancelled: true });
+    return view(vscode.l10n.t('Sign-in was cancelled.'), { cancelled: true });
   }
   return view(error instanceof Error ? error.message : String(error));
 }
@@ -67,12 +68,15 @@ export function describeError(error: unknown): ErrorView {
 export async function showError(prefix: string, error: unknown): Promise<void> {
   const e = describeError(error);
   if (e.cancelled) return;
+  const signIn = vscode.l10n.t('Sign In');
+  const setupGuide = vscode.l10n.t('Open Setup Guide');
+  const showLog = vscode.l10n.t('Show Log');
   const actions: string[] = [];
-  if (e.signIn) actions.push('Sign In');
-  if (e.setupGuide) actions.push('Open Setup Guide');
-  actions.push('Show Log');
-  const choice = await vscode.window.showErrorMessage(`${prefix}: ${e.message}`, ...actions);
-  if (choice === 'Sign In') await vscode.commands.executeCommand('securityCopilot.signIn');
-  else if (choice === 'Open Setup Guide') await vscode.commands.executeCommand('securityCopilot.openSetupGuide');
-  else if (choice === 'Show Log') await vscode.commands.executeCommand('securityCopilot.showLog');
+  if (e.signIn) actions.push(signIn);
+  if (e.setupGuide) actions.push(setupGuide);
+  actions.push(showLog);
+  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', prefix, e.message), ...actions);
+  if (choice === signIn) await vscode.commands.executeCommand('securityCopilot.signIn');
+  else if (choice === setupGuide) await vscode.commands.executeCommand('securityCopilot.openSetupGuide');
+  else if (choice === showLog) await vscode.commands.executeCommand('securityCopilot.showLog');
 }

@@ -63,14 +63,14 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       try {
         if (command.write && ctx.copilot.readOnly) {
           void vscode.window.showWarningMessage(
-            vscode.l10n.t('Cannot {0}: Security Copilot is in read-only mode (setting "Security Copilot › Auth: Access").', command.verb),
+            vscode.l10n.t('Cannot {0}: Security Copilot is in read-only mode (setting "Security Copilot › Auth: Access").', vscode.l10n.t(command.verb)),
           );
           return undefined;
         }
         return await command.run(ctx, ...args);
       } catch (e) {
         ctx.copilot.log.error(`${command.id} failed`, e);
-        void showError(`Could not ${command.verb}`, e);
+        void showError(vscode.l10n.t('Could not {0}', vscode.l10n.t(command.verb)), e);
         return undefined;
       }
     }),

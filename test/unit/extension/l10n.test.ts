@@ -62,3 +62,52 @@ describe('localisation: package.json and package.nls.json', () => {
     assert.deepEqual(literal, []);
   });
 });
+
+describe('localisation: vscode.l10n.t and l10n/bundle.l10n.json', () => {
+  // scripts/l10n.js writes the bundle (`npm run l10n`); it is plain Node, loaded from the repository.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const l10n = require(path.join(ROOT, 'scripts', 'l10n.js')) as {
+    collect(): { messages: Map<string, Set<string>>; problems: string[] };
+    bundleText(messages: Map<string, Set<string>>): string;
+  };
+  const bundle = JSON.parse(read('l10n/bundle.l10n.json')) as Record<string, string>;
+
+  it('package.json points VS Code at the bundles', () => {
+    assert.equal((JSON.parse(read('package.json')) as { l10n?: string }).l10n, './l10n');
+  });
+
+  it('the bundle is up to date with the sources (run `npm run l10n` after changing a message)', () => {
+    const { messages, problems } = l10n.collect();
+    assert.deepEqual(problems, [], 'every l10n.t message is a literal a translator can find');
+    assert.ok(messages.size > 150, `${messages.size} messages found`);
+    assert.equal(read('l10n/bundle.l10n.json'), l10n.bundleText(messages));
+  });
+
+  it('every single-quoted l10n.t literal in src is in the bundle (a plain text scan, independent of the script)', () => {
+    const files = (dir: string): string[] =>
+      fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+      );
+    const missing: string[] = [];
+    let seen = 0;
+    for (const f of files('src')) {
+      for (const m of read(f).matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) {
+        seen++;
+        const text = m[1].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+        if (!(text in bundle)) missing.push(`${f}: ${text}`);
+      }
+    }
+    assert.ok(seen > 150, `${seen} calls scanned`);
+    assert.deepEqual(missing, []);
+  });
+
+  it('the bundle is English: each message is its own translation', () => {
+    assert.deepEqual(Object.entries(bundle).filter(([k, v]) => k !== v), []);
+  });
+
+  it('the VS Code-facing code asks l10n for what it shows (Sign In, Open Setup Guide, the status bar, the tree)', () => {
+    for (const m of ['Sign-in failed', 'Open Setup Guide', 'Security Copilot: Sign in', 'Loading sessions…', 'Could not {0}', 'Copy Session ID']) {
+      assert.ok(m in bundle, m);
+    }
+  });
+});
