@@ -18,12 +18,17 @@ export class AnswerNotifier extends Disposable {
         if (e.awaited || panels.isVisible(e.sessionId)) return;
         copilot.log.info(`The answer to prompt ${e.promptId} arrived with no panel of its session visible: notifying.`);
         const session = sessionLabel(copilot.engine.session(e.sessionId)?.displayName);
-        const question = firstLine(e.prompt.content, 60) || 'your prompt';
-        const what = e.outcome.kind === 'success' ? 'answered' : 'finished without an answer to';
+        const question = firstLine(e.prompt.content, 60) || vscode.l10n.t('your prompt');
+        const open = vscode.l10n.t('Open');
         void vscode.window
-          .showInformationMessage(`Security Copilot ${what} "${question}" in "${session}".`, 'Open')
+          .showInformationMessage(
+            e.outcome.kind === 'success'
+              ? vscode.l10n.t('Security Copilot answered "{0}" in "{1}".', question, session)
+              : vscode.l10n.t('Security Copilot finished without an answer to "{0}" in "{1}".', question, session),
+            open,
+          )
           .then((choice) => {
-            if (choice === 'Open') void vscode.commands.executeCommand('securityCopilot.openSession', e.sessionId);
+            if (choice === open) void vscode.commands.executeCommand('securityCopilot.openSession', e.sessionId);
           });
       }),
     );

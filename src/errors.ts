@@ -12,12 +12,15 @@ export function describeError(error: unknown): ErrorView {
 export async function showError(prefix: string, error: unknown): Promise<void> {
   const e = describeError(error);
   if (e.cancelled) return;
+  const signIn = vscode.l10n.t('Sign In');
+  const setupGuide = vscode.l10n.t('Open Setup Guide');
+  const showLog = vscode.l10n.t('Show Log');
   const actions: string[] = [];
-  if (e.signIn) actions.push('Sign In');
-  if (e.setupGuide) actions.push('Open Setup Guide');
-  actions.push('Show Log');
-  const choice = await vscode.window.showErrorMessage(`${prefix}: ${e.message}`, ...actions);
-  if (choice === 'Sign In') await vscode.commands.executeCommand('securityCopilot.signIn');
-  else if (choice === 'Open Setup Guide') await vscode.commands.executeCommand('securityCopilot.openSetupGuide');
-  else if (choice === 'Show Log') await vscode.commands.executeCommand('securityCopilot.showLog');
+  if (e.signIn) actions.push(signIn);
+  if (e.setupGuide) actions.push(setupGuide);
+  actions.push(showLog);
+  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', prefix, e.message), ...actions);
+  if (choice === signIn) await vscode.commands.executeCommand('securityCopilot.signIn');
+  else if (choice === setupGuide) await vscode.commands.executeCommand('securityCopilot.openSetupGuide');
+  else if (choice === showLog) await vscode.commands.executeCommand('securityCopilot.showLog');
 }

@@ -60,11 +60,15 @@ export class WorkspaceSettingsGuard extends Disposable {
     if (fresh.length === 0) return;
     for (const k of fresh) this.warned.add(k);
     const names = fresh.map((k) => `${SECTION}.${k}`).join(', ');
-    const message =
+    this.log.warn(
       `This workspace's settings try to set ${names}. Only your user settings decide where your token and prompts ` +
-      'go and what is left unmasked, so the workspace value is ignored.';
-    this.log.warn(message);
-    void vscode.window.showWarningMessage(message, 'Open Workspace Settings').then((choice) => {
+        'go and what is left unmasked, so the workspace value is ignored.',
+    );
+    const message = vscode.l10n.t(
+      "This workspace's settings try to set {0}. Only your user settings decide where your token and prompts go and what is left unmasked, so the workspace value is ignored.",
+      names,
+    );
+    void vscode.window.showWarningMessage(message, vscode.l10n.t('Open Workspace Settings')).then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile');
     });
   }

@@ -8,7 +8,7 @@ export class StatusBar extends Disposable {
 
   constructor(private readonly copilot: Copilot) {
     super();
-    this.item.name = 'Security Copilot';
+    this.item.name = vscode.l10n.t('Security Copilot');
     this.item.command = 'securityCopilot.statusMenu';
     this.register(copilot.auth.onDidChange(() => this.update()));
     this.register(copilot.onDidChangeSettings(() => this.update()));
@@ -23,9 +23,9 @@ export class StatusBar extends Disposable {
     const s = this.copilot.settings;
     const readOnly = this.copilot.readOnly ? ` ${vscode.l10n.t('(read-only)')}` : '';
     if (account && this.copilot.engine.signInNeeded) {
-      this.item.text = '$(warning) Security Copilot: Sign in again';
-      this.item.tooltip = 'Microsoft Graph no longer accepts your sign-in; background updates stopped. Click to sign in again.';
-      this.item.accessibilityInformation = { label: 'Security Copilot, sign in again' };
+      this.item.text = `$(warning) ${vscode.l10n.t('Security Copilot: Sign in again')}`;
+      this.item.tooltip = vscode.l10n.t('Microsoft Graph no longer accepts your sign-in; background updates stopped. Click to sign in again.');
+      this.item.accessibilityInformation = { label: vscode.l10n.t('Security Copilot, sign in again') };
       this.item.command = 'securityCopilot.signInAgain';
       return;
     }
@@ -40,11 +40,13 @@ export class StatusBar extends Disposable {
         workspace,
         readOnly,
       );
-      this.item.accessibilityInformation = { label: `Security Copilot, signed in as ${account.label}, tenant ${s.tenantId}, workspace ${workspace}${readOnly}` };
+      this.item.accessibilityInformation = {
+        label: vscode.l10n.t('Security Copilot, signed in as {0}, tenant {1}, workspace {2}{3}', account.label, s.tenantId, workspace, readOnly),
+      };
     } else {
-      this.item.text = '$(shield) Security Copilot: Sign in';
-      this.item.tooltip = 'Security Copilot: not signed in. Click to sign in.';
-      this.item.accessibilityInformation = { label: 'Security Copilot, not signed in' };
+      this.item.text = `$(shield) ${vscode.l10n.t('Security Copilot: Sign in')}`;
+      this.item.tooltip = vscode.l10n.t('Security Copilot: not signed in. Click to sign in.');
+      this.item.accessibilityInformation = { label: vscode.l10n.t('Security Copilot, not signed in') };
     }
   }
 }

@@ -19,16 +19,22 @@ export function askConfirmation(copilot: Copilot, raw: unknown): vscode.Prepared
   }
   const ws = copilot.workspaceId;
   const where = input.sessionId
-    ? `in the session **${escapeMarkdown(sessionLabel(copilot.engine.session(input.sessionId)?.displayName))}** (\`${input.sessionId}\`)`
-    : `in a new session named **${escapeMarkdown(sessionNameFor(input.question))}**`;
+    ? vscode.l10n.t(
+        'in the session {0} ({1})',
+        `**${escapeMarkdown(sessionLabel(copilot.engine.session(input.sessionId)?.displayName))}**`,
+        `\`${input.sessionId}\``,
+      )
+    : vscode.l10n.t('in a new session named {0}', `**${escapeMarkdown(sessionNameFor(input.question))}**`);
   const message = new vscode.MarkdownString(
-    `Sends this question to Microsoft Security Copilot, workspace \`${ws}\`, ${where}, as your signed-in account. ` +
-      'It runs **one billed evaluation** (Security Compute Units), and the answer goes back to the chat model.\n\n' +
-      fenced(input.question, 'text'),
+    `${vscode.l10n.t(
+      'Sends this question to Microsoft Security Copilot, workspace {0}, {1}, as your signed-in account. It runs **one billed evaluation** (Security Compute Units), and the answer goes back to the chat model.',
+      `\`${ws}\``,
+      where,
+    )}\n\n${fenced(input.question, 'text')}`,
   );
   return {
-    invocationMessage: 'Asking Security Copilot…',
-    confirmationMessages: { title: 'Ask Security Copilot?', message },
+    invocationMessage: vscode.l10n.t('Asking Security Copilot…'),
+    confirmationMessages: { title: vscode.l10n.t('Ask Security Copilot?'), message },
   };
 }
 
@@ -60,13 +66,13 @@ export function createLmTools(copilot: Copilot, runner: ToolRunner): Map<ToolNam
   });
   tools.set(TOOL_NAMES.list, {
     // Read-only: no confirmation of our own (VS Code may still ask for extension tools).
-    prepareInvocation: () => ({ invocationMessage: `Listing Security Copilot sessions (workspace ${copilot.workspaceId})…` }),
+    prepareInvocation: () => ({ invocationMessage: vscode.l10n.t('Listing Security Copilot sessions (workspace {0})…', copilot.workspaceId) }),
     invoke: invoke(TOOL_NAMES.list),
   });
   tools.set(TOOL_NAMES.transcript, {
     prepareInvocation: (options) => {
       const id = (options.input as { sessionId?: unknown } | undefined)?.sessionId;
-      return { invocationMessage: `Reading Security Copilot session ${typeof id === 'string' ? id : ''}…` };
+      return { invocationMessage: vscode.l10n.t('Reading Security Copilot session {0}…', typeof id === 'string' ? id : '') };
     },
     invoke: invoke(TOOL_NAMES.transcript),
   });

@@ -47,18 +47,18 @@ function commandLink(command: string, args: unknown[], label: string): string {
 function outcomeAction(outcome: EvaluationOutcome): string {
   switch (outcome.kind) {
     case 'capacityExceeded':
-      return 'Try again later, or ask your Security Copilot admin to add capacity (SCUs).';
+      return vscode.l10n.t('Try again later, or ask your Security Copilot admin to add capacity (SCUs).');
     case 'rejected':
-      return 'Rephrase the question and ask again.';
+      return vscode.l10n.t('Rephrase the question and ask again.');
     case 'needAdditionalClaims':
-      return 'Run **Security Copilot: Sign In Again**, then ask again.';
+      return vscode.l10n.t('Run **Security Copilot: Sign In Again**, then ask again.');
     case 'error':
     case 'timedOut':
-      return 'Ask again, or ask a narrower question.';
+      return vscode.l10n.t('Ask again, or ask a narrower question.');
     case 'cancelled':
-      return 'Ask again when you want the answer.';
+      return vscode.l10n.t('Ask again when you want the answer.');
     default:
-      return 'Open the session in the panel to see what Security Copilot recorded.';
+      return vscode.l10n.t('Open the session in the panel to see what Security Copilot recorded.');
   }
 }
 
@@ -82,7 +82,7 @@ export class ChatParticipantHandler {
     const previous = stateFromHistory(context.history) ?? {};
     const carry: TurnState = { sessionId: previous.sessionId };
     if (!this.enabled()) {
-      stream.markdown('Security Copilot in chat is turned off (setting `securityCopilot.chat.enabled`).');
+      stream.markdown(vscode.l10n.t('Security Copilot in chat is turned off (setting `securityCopilot.chat.enabled`).'));
       return { metadata: { securityCopilot: carry } };
     }
     const text = request.prompt.trim();
@@ -90,7 +90,7 @@ export class ChatParticipantHandler {
       switch (request.command) {
         case 'new':
           if (!text) {
-            stream.markdown('The next question starts a new Security Copilot session.');
+            stream.markdown(vscode.l10n.t('The next question starts a new Security Copilot session.'));
             return { metadata: { securityCopilot: {} } };
           }
           return await this.question(text, undefined, request, stream, token);
@@ -102,15 +102,16 @@ export class ChatParticipantHandler {
           return await this.exportSession(carry, stream);
         case 'send':
           if (!previous.pending) {
-            stream.markdown('There is nothing waiting to be sent. Ask a question first.');
+            stream.markdown(vscode.l10n.t('There is nothing waiting to be sent. Ask a question first.'));
             return { metadata: { securityCopilot: carry } };
           }
           return await this.ask(previous.pending, carry.sessionId, stream, token);
         default:
           if (!text) {
             stream.markdown(
-              'Ask Security Copilot a question, for example *"Summarize the high-severity incidents of the last 24 hours"*. ' +
-                'Each question becomes a prompt in a Security Copilot session. Commands: `/new`, `/session`, `/sessions`, `/export`.',
+              vscode.l10n.t(
+                'Ask Security Copilot a question, for example *"Summarize the high-severity incidents of the last 24 hours"*. Each question becomes a prompt in a Security Copilot session. Commands: `/new`, `/session`, `/sessions`, `/export`.',
+              ),
             );
             return { metadata: { securityCopilot: carry } };
           }
@@ -134,10 +135,10 @@ export class ChatParticipantHandler {
     // The same rules as Ask About Selection, with the user's (and, when trusted, the workspace's) extra patterns.
     const composed = await composeChatPrompt(text, attachments, readMaskingSettings());
     const masked = maskedNote(composed.maskedCount, composed.maskedKinds);
-    const cut = composed.cutChars ? ` ${composed.cutChars.toLocaleString('en-US')} characters were left out to stay within the limit.` : '';
+    const cut = composed.cutChars ? ` ${vscode.l10n.t('{0} characters were left out to stay within the limit.', composed.cutChars.toLocaleString('en-US'))}` : '';
     stream.markdown(
-      `This is exactly what will be sent to Security Copilot (workspace \`${this.copilot.workspaceId}\`). ${masked}${cut} ` +
-        'Nothing is sent until you choose **Send to Security Copilot** (or type `/send`).\n\n',
+      `${vscode.l10n.t('This is exactly what will be sent to Security Copilot (workspace {0}).', `\`${this.copilot.workspaceId}\``)} ${masked}${cut} ` +
+        `${vscode.l10n.t('Nothing is sent until you choose **Send to Security Copilot** (or type `/send`).')}\n\n`,
     );
     stream.markdown(fenced(composed.prompt, 'markdown'));
     return { metadata: { securityCopilot: { sessionId, pending: composed.prompt } } };
@@ -146,8 +147,8 @@ export class ChatParticipantHandler {
   private async ask(text: string, sessionId: string | undefined, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<TurnResult> {
     const engine = this.copilot.engine;
     if (this.copilot.readOnly) {
-      stream.markdown(`**Not sent.** ${READ_ONLY_MESSAGE}`);
-      stream.button({ command: 'workbench.action.openSettings', title: 'Open Setting', arguments: ['securityCopilot.auth.access'] });
+      stream.markdown(`**${vscode.l10n.t('Not sent.')}** ${READ_ONLY_MESSAGE}`);
+      stream.button({ command: 'workbench.action.openSettings', title: vscode.l10n.t('Open Setting'), arguments: ['securityCopilot.auth.access'] });
       return { metadata: { securityCopilot: { sessionId } } };
     }
     if (this.privacy.take()) {
@@ -156,7 +157,7 @@ export class ChatParticipantHandler {
     }
     const state: TurnState = { sessionId };
     if (!state.sessionId) {
-      stream.progress('Creating a Security Copilot session…');
+      stream.progress(vscode.l10n.t('Creating a Security Copilot session…'));
       const session = await engine.createSession(sessionNameFor(text));
       state.sessionId = session.id;
     }
@@ -177,7 +178,7 @@ export class ChatParticipantHandler {
     // Elapsed time while nothing changes: one line every 10 s rather than one per second.
     const ticker = setInterval(() => report(true), 10_000);
     const sub = token.onCancellationRequested(() => abort.abort());
-    stream.progress('Sending the question to Security Copilot…');
+    stream.progress(vscode.l10n.t('Sending the question to Security Copilot…'));
     try {
       const result = await engine.ask(state.sessionId, text, {
         signal: abort.signal,
@@ -205,27 +206,27 @@ export class ChatParticipantHandler {
     if (outcome.kind === 'success') {
       const content = outcome.content?.trim();
       // The answer is Security Copilot's Markdown: rendered by VS Code's chat (no HTML, no command links).
-      stream.markdown(content ? new vscode.MarkdownString(content) : '*Security Copilot finished but sent no answer text.*');
+      stream.markdown(content ? new vscode.MarkdownString(content) : vscode.l10n.t('*Security Copilot finished but sent no answer text.*'));
       state.followups = content ? suggestFollowups(content) : undefined;
     } else {
-      stream.markdown(`**No answer (${outcome.kind}).** ${outcome.message} ${outcomeAction(outcome)}`);
+      stream.markdown(`**${vscode.l10n.t('No answer ({0}).', outcome.kind)}** ${outcome.message} ${outcomeAction(outcome)}`);
       if (outcome.content?.trim()) stream.markdown(`\n\n${fenced(outcome.content.trim())}`);
-      if (outcome.kind === 'needAdditionalClaims') stream.button({ command: 'securityCopilot.signInAgain', title: 'Sign In Again' });
+      if (outcome.kind === 'needAdditionalClaims') stream.button({ command: 'securityCopilot.signInAgain', title: vscode.l10n.t('Sign In Again') });
     }
     this.sessionButtons(sessionId, stream);
   }
 
   private sessionButtons(sessionId: string, stream: vscode.ChatResponseStream): void {
-    stream.button({ command: 'securityCopilot.openSession', title: 'Open in Panel', arguments: [sessionId] });
-    stream.button({ command: 'securityCopilot.exportSession', title: 'Export', arguments: [sessionId] });
+    stream.button({ command: 'securityCopilot.openSession', title: vscode.l10n.t('Open in Panel'), arguments: [sessionId] });
+    stream.button({ command: 'securityCopilot.exportSession', title: vscode.l10n.t('Export'), arguments: [sessionId] });
   }
 
   private async cancelled(state: TurnState, stream: vscode.ChatResponseStream): Promise<TurnResult> {
-    let how = 'Stopped waiting. Security Copilot may still finish: the answer will show in the session panel.';
+    let how = vscode.l10n.t('Stopped waiting. Security Copilot may still finish: the answer will show in the session panel.');
     if (state.sessionId && state.promptId) {
       const r = await this.copilot.engine.cancel(state.sessionId, state.promptId).catch(() => undefined);
-      if (r?.kind === 'cancelled') how = 'Cancelled the evaluation in Security Copilot.';
-      else if (r?.kind === 'notRunning') how = 'Stopped waiting: the evaluation had already finished; open the session to see it.';
+      if (r?.kind === 'cancelled') how = vscode.l10n.t('Cancelled the evaluation in Security Copilot.');
+      else if (r?.kind === 'notRunning') how = vscode.l10n.t('Stopped waiting: the evaluation had already finished; open the session to see it.');
     }
     stream.markdown(how);
     if (state.sessionId) this.sessionButtons(state.sessionId, stream);
@@ -236,18 +237,18 @@ export class ChatParticipantHandler {
     const view = describeError(e);
     const signIn = view.signIn || (e as { details?: { signIn?: boolean } }).details?.signIn === true;
     if (view.cancelled) {
-      stream.markdown('Cancelled.');
+      stream.markdown(vscode.l10n.t('Cancelled.'));
       return { metadata: { securityCopilot: state } };
     }
     this.copilot.log.warn(`Chat: ${view.message}`);
     const action = signIn
-      ? ' Sign in, then ask again.'
+      ? ` ${vscode.l10n.t('Sign in, then ask again.')}`
       : view.setupGuide
-        ? ' The setup guide lists the app registration, permission and Security Copilot role you need.'
+        ? ` ${vscode.l10n.t('The setup guide lists the app registration, permission and Security Copilot role you need.')}`
         : '';
-    stream.markdown(`**Security Copilot could not answer.** ${view.message}${action}`);
-    if (signIn) stream.button({ command: 'securityCopilot.signIn', title: 'Sign In' });
-    if (view.setupGuide) stream.button({ command: 'securityCopilot.openSetupGuide', title: 'Open Setup Guide' });
+    stream.markdown(`**${vscode.l10n.t('Security Copilot could not answer.')}** ${view.message}${action}`);
+    if (signIn) stream.button({ command: 'securityCopilot.signIn', title: vscode.l10n.t('Sign In') });
+    if (view.setupGuide) stream.button({ command: 'securityCopilot.openSetupGuide', title: vscode.l10n.t('Open Setup Guide') });
     if (state.sessionId) this.sessionButtons(state.sessionId, stream);
     return { metadata: { securityCopilot: state }, errorDetails: { message: view.message } };
   }
@@ -258,21 +259,25 @@ export class ChatParticipantHandler {
     if (text) {
       const checked = validateId(text, 'Session ID');
       if (!checked.ok) {
-        stream.markdown(`${checked.message} Type \`/session\` alone to pick a session from the list.`);
+        stream.markdown(`${checked.message} ${vscode.l10n.t('Type `/session` alone to pick a session from the list.')}`);
         return { metadata: { securityCopilot: carry } };
       }
       id = checked.value;
     } else {
-      const picked = await pickSession(this.copilot, { title: 'Continue a Security Copilot session in chat' });
+      const picked = await pickSession(this.copilot, { title: vscode.l10n.t('Continue a Security Copilot session in chat') });
       if (picked?.kind !== 'session') {
-        stream.markdown('No session chosen; this conversation goes on as before.');
+        stream.markdown(vscode.l10n.t('No session chosen; this conversation goes on as before.'));
         return { metadata: { securityCopilot: carry } };
       }
       id = picked.id;
     }
     const session = this.copilot.engine.session(id);
     stream.markdown(
-      `This conversation now continues **${escapeMarkdown(sessionLabel(session?.displayName))}** (\`${id}\`). The next question is asked in that session.`,
+      vscode.l10n.t(
+        'This conversation now continues {0} ({1}). The next question is asked in that session.',
+        `**${escapeMarkdown(sessionLabel(session?.displayName))}**`,
+        `\`${id}\``,
+      ),
     );
     this.sessionButtons(id, stream);
     return { metadata: { securityCopilot: { sessionId: id } } };
@@ -280,13 +285,13 @@ export class ChatParticipantHandler {
 
   /** `/sessions`: recent sessions as links that open them. */
   private async listSessions(carry: TurnState, stream: vscode.ChatResponseStream): Promise<TurnResult> {
-    stream.progress('Loading your Security Copilot sessions…');
+    stream.progress(vscode.l10n.t('Loading your Security Copilot sessions…'));
     const { sessions } = await runList({ engine: this.copilot.engine, workspaceId: () => this.copilot.workspaceId }, { top: 10 });
     if (!sessions.length) {
-      stream.markdown('No Security Copilot sessions in this workspace yet. Ask a question to start one.');
+      stream.markdown(vscode.l10n.t('No Security Copilot sessions in this workspace yet. Ask a question to start one.'));
       return { metadata: { securityCopilot: carry } };
     }
-    const md = new vscode.MarkdownString(`Recent Security Copilot sessions (workspace \`${this.copilot.workspaceId}\`):\n\n`);
+    const md = new vscode.MarkdownString(`${vscode.l10n.t('Recent Security Copilot sessions (workspace {0}):', `\`${this.copilot.workspaceId}\``)}\n\n`);
     md.isTrusted = { enabledCommands: ['securityCopilot.openSession'] };
     for (const s of sessions) {
       md.appendMarkdown(`- ${commandLink('securityCopilot.openSession', [s.id], sessionLabel(s.displayName))} — \`${s.id}\`\n`);
@@ -299,11 +304,11 @@ export class ChatParticipantHandler {
   /** `/export`: the conversation's session as Markdown in a new editor. */
   private async exportSession(carry: TurnState, stream: vscode.ChatResponseStream): Promise<TurnResult> {
     if (!carry.sessionId) {
-      stream.markdown('This conversation has no Security Copilot session yet. Ask a question or attach one with `/session`.');
+      stream.markdown(vscode.l10n.t('This conversation has no Security Copilot session yet. Ask a question or attach one with `/session`.'));
       return { metadata: { securityCopilot: carry } };
     }
     const uri = await vscode.commands.executeCommand<string | undefined>('securityCopilot.exportSession', carry.sessionId, { untitled: true });
-    stream.markdown(uri ? 'Exported the session to a new Markdown editor.' : 'The session was not exported.');
+    stream.markdown(uri ? vscode.l10n.t('Exported the session to a new Markdown editor.') : vscode.l10n.t('The session was not exported.'));
     return { metadata: { securityCopilot: carry } };
   }
 
@@ -311,7 +316,7 @@ export class ChatParticipantHandler {
     provideFollowups: (result) => {
       const state = (result.metadata as TurnResult['metadata'] | undefined)?.securityCopilot;
       if (!state) return [];
-      if (state.pending) return [{ prompt: '', command: 'send', label: 'Send to Security Copilot' }];
+      if (state.pending) return [{ prompt: '', command: 'send', label: vscode.l10n.t('Send to Security Copilot') }];
       return (state.followups ?? []).map((q) => ({ prompt: q, label: q }));
     },
   };

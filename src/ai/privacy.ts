@@ -5,10 +5,9 @@ export const PRIVACY_DOCS_URL = 'https://learn.microsoft.com/copilot/security/pr
 
 /** What goes where when chat, a tool or an MCP client asks Security Copilot. */
 export function privacyText(workspaceId: string): string {
-  return (
-    `Your question (and any attached, masked excerpt) is sent to Microsoft Security Copilot in workspace "${workspaceId}" ` +
-    'with your sign-in, and saved there as a session that the portal and this extension can open. ' +
-    "When a chat model or an agent asks through a tool, that model also sees Security Copilot's answer."
+  return vscode.l10n.t(
+    "Your question (and any attached, masked excerpt) is sent to Microsoft Security Copilot in workspace \"{0}\" with your sign-in, and saved there as a session that the portal and this extension can open. When a chat model or an agent asks through a tool, that model also sees Security Copilot's answer.",
+    workspaceId,
   );
 }
 
@@ -30,8 +29,9 @@ export class PrivacyNote {
   /** The note as a notification (tools and MCP calls, which have no chat response to write it into). */
   notifyOnce(workspaceId: string): void {
     if (!this.take()) return;
-    void vscode.window.showInformationMessage(privacyText(workspaceId), 'Learn More').then((choice) => {
-      if (choice === 'Learn More') void vscode.env.openExternal(vscode.Uri.parse(PRIVACY_DOCS_URL));
+    const learnMore = vscode.l10n.t('Learn More');
+    void vscode.window.showInformationMessage(privacyText(workspaceId), learnMore).then((choice) => {
+      if (choice === learnMore) void vscode.env.openExternal(vscode.Uri.parse(PRIVACY_DOCS_URL));
     });
   }
 

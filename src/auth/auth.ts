@@ -5,13 +5,14 @@ import type { AuthMethod } from '../identity/types';
 import type { Log } from '../log';
 import { Disposable } from '../lifecycle';
 import type { SignInBackend } from './backend';
-import { isSignedOutError, SignedOutError } from './errors';
+import { isSignedOutError, SignedOutError, WrongTenantError } from './errors';
 import { describeClaimsChallenge } from '../core/claims';
+import { wrongTenantAdvice } from '../core/signInErrors';
 import { IdentityBackend } from './identityBackend';
 import type { SignInSecrets } from './secrets';
 import { VsCodeBackend } from './vscodeBackend';
 
-export { SignedOutError, isSignedOutError } from './errors';
+export { SignedOutError, isSignedOutError, WrongTenantError } from './errors';
 
 /** The delegated Graph permission every call needs (reads accept Read.All, but creating sessions needs ReadWrite). */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/SecurityCopilotWorkspaces.ReadWrite.All';
@@ -113,9 +114,25 @@ export class Auth extends Disposable {
     return session;
   }
 
-  /** Silently looks for a session; never shows UI. */
+  /**
+   * Throws WrongTenantError when the session's token is for another tenant than the configured one (a guest
+   * account that got its home tenant's token): no Graph call may go to the wrong organization.
+   */
+  private verify(session: vscode.AuthenticationSession): vscode.AuthenticationSession {
+    const advice = wrongTenantAdvice(this.settings().tenantId, session.accessToken, session.account.label);
+    if (advice) throw new WrongTenantError(advice.message);
+    return session;
+  }
+
+  /** Silently looks for a session; never shows UI. A session for the wrong tenant counts as none. */
   async check(): Promise<vscode.AuthenticationSession | undefined> {
-    return this.update(await this.backend.check());
+    const session = await this.backend.check();
+    try {
+      return this.update(session && this.verify(session));
+    } catch (e) {
+      this.log.warn(e instanceof Error ? e.message : String(e));
+      return this.update(undefined);
+    }
   }
 
   /**
@@ -135,11 +152,11 @@ export class Auth extends Disposable {
       return this.refreshing;
     }
     try {
-      const session = await this.backend.token({});
+      const session = this.verify(await this.backend.token({}));
       this.update(session);
       return session.accessToken;
     } catch (e) {
-      if (isSignedOutError(e)) this.update(undefined);
+      if (isSignedOutError(e) || e instanceof WrongTenantError) this.update(undefined);
       throw this.explain(e);
     }
   };
@@ -152,7 +169,7 @@ export class Auth extends Disposable {
   private async silentRefresh(claims: string | undefined): Promise<string> {
     this.log.info('Graph rejected the token; asking the sign-in provider again (silently).');
     try {
-      const session = await this.backend.token({ forceRefresh: true, ...(claims ? { claims } : {}) });
+      const session = this.verify(await this.backend.token({ forceRefresh: true, ...(claims ? { claims } : {}) }));
       this.update(session);
       return session.accessToken;
     } catch (e) {
@@ -161,6 +178,7 @@ export class Auth extends Disposable {
   }
 
   private signedIn(session: vscode.AuthenticationSession): vscode.AuthenticationSession {
+    this.verify(session);
     this.pendingClaims = undefined;
     this.update(session);
     this.reauthenticated.fire(session);
@@ -185,7 +203,7 @@ export class Auth extends Disposable {
   async switchAccount(): Promise<vscode.AuthenticationSession | undefined> {
     const session = await this.backend.switchAccount(this.session);
     if (!session) return undefined;
-    this.update(session);
+    this.update(this.verify(session));
     this.log.info(`Now using ${session.account.label}.`);
     return session;
   }

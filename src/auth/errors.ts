@@ -14,3 +14,11 @@ export function isSignedOutError(e: unknown): e is SignedOutError {
 export class SignInConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
+
+/**
+ * The sign-in returned a token for another tenant than the configured one (a guest account's home tenant):
+ * nothing is sent with it.
+ */
+export class WrongTenantError extends Error {
+  override readonly name = 'WrongTenantError';
+}

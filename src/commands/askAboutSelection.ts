@@ -21,7 +21,7 @@ export const askAboutSelection: CommandDefinition = {
     const text = editor && selection && !selection.isEmpty ? editor.document.getText(selection) : '';
     const checked = checkSelectionText(text);
     if (!editor || !selection || !checked.ok) {
-      const message = checked.ok ? 'Select the text you want to ask Security Copilot about first.' : checked.message;
+      const message = checked.ok ? vscode.l10n.t('Select the text you want to ask Security Copilot about first.') : checked.message;
       ctx.copilot.log.info(`Ask About Selection: ${message}`);
       void vscode.window.showInformationMessage(message);
       return undefined;
@@ -32,9 +32,10 @@ export const askAboutSelection: CommandDefinition = {
     if (!vscode.workspace.isTrusted && document.uri.scheme !== 'untitled') {
       void vscode.window
         .showWarningMessage(
-          'Ask About Selection is off in Restricted Mode: files of a folder you have not trusted are not put into ' +
-            'Security Copilot prompts. Trust the folder, or paste the excerpt into an untitled editor.',
-          'Manage Workspace Trust',
+          vscode.l10n.t(
+            'Ask About Selection is off in Restricted Mode: files of a folder you have not trusted are not put into Security Copilot prompts. Trust the folder, or paste the excerpt into an untitled editor.',
+          ),
+          vscode.l10n.t('Manage Workspace Trust'),
         )
         .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
       return undefined;
@@ -59,23 +60,29 @@ export const askAboutSelection: CommandDefinition = {
     if (invalidPatterns.length) {
       ctx.copilot.log.warn(`securityCopilot.masking.extraPatterns: ${invalidPatterns.length} pattern(s) are not valid regular expressions and were skipped.`);
       void vscode.window.showWarningMessage(
-        `${invalidPatterns.length} of your securityCopilot.masking.extraPatterns ${invalidPatterns.length === 1 ? 'is not a valid regular expression' : 'are not valid regular expressions'}; the other rules still apply.`,
+        invalidPatterns.length === 1
+          ? vscode.l10n.t('1 of your securityCopilot.masking.extraPatterns is not a valid regular expression; the other rules still apply.')
+          : vscode.l10n.t('{0} of your securityCopilot.masking.extraPatterns are not valid regular expressions; the other rules still apply.', invalidPatterns.length),
       );
     }
     if (composed.truncated) {
       void vscode.window.showWarningMessage(
-        `The selection has ${composed.originalLength.toLocaleString('en-US')} characters; only the first ${MAX_SELECTION_CHARS.toLocaleString('en-US')} will be sent.`,
+        vscode.l10n.t(
+          'The selection has {0} characters; only the first {1} will be sent.',
+          composed.originalLength.toLocaleString('en-US'),
+          MAX_SELECTION_CHARS.toLocaleString('en-US'),
+        ),
       );
     }
     const picked = await pickSession(ctx.copilot, {
-      title: 'Ask Security Copilot About Selection',
-      placeHolder: 'Choose the session to ask in',
+      title: vscode.l10n.t('Ask Security Copilot About Selection'),
+      placeHolder: vscode.l10n.t('Choose the session to ask in'),
       allowNew: true,
     });
     if (!picked) return undefined;
     let sessionId: string;
     if (picked.kind === 'new') {
-      const session = await createSessionInteractive(ctx, `About ${composed.source}`.slice(0, 200));
+      const session = await createSessionInteractive(ctx, vscode.l10n.t('About {0}', composed.source).slice(0, 200));
       if (!session) return undefined;
       void ctx.tree.reveal(session.id);
       sessionId = session.id;
@@ -84,10 +91,17 @@ export const askAboutSelection: CommandDefinition = {
     }
     const panel = ctx.panels.show(sessionId);
     const masked = composed.maskedCount
-      ? ` ${composed.maskedCount} secret${composed.maskedCount === 1 ? ' was' : 's were'} masked (${composed.maskedKinds.join(', ')}).`
+      ? ` ${
+          composed.maskedCount === 1
+            ? vscode.l10n.t('1 secret was masked ({0}).', composed.maskedKinds.join(', '))
+            : vscode.l10n.t('{0} secrets were masked ({1}).', composed.maskedCount, composed.maskedKinds.join(', '))
+        }`
       : '';
-    const restricted = masking.ignoredWorkspacePatterns ? ' Workspace masking patterns are not used in Restricted Mode.' : '';
-    panel.setDraft(composed.prompt, `From ${composed.source}.${masked}${restricted} Review and edit it: nothing is sent until you press Send.`);
+    const restricted = masking.ignoredWorkspacePatterns ? ` ${vscode.l10n.t('Workspace masking patterns are not used in Restricted Mode.')}` : '';
+    panel.setDraft(
+      composed.prompt,
+      `${vscode.l10n.t('From {0}.', composed.source)}${masked}${restricted} ${vscode.l10n.t('Review and edit it: nothing is sent until you press Send.')}`,
+    );
     return sessionId;
   },
 };

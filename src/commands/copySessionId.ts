@@ -5,7 +5,7 @@ export const copySessionId: CommandDefinition = {
   id: 'securityCopilot.copySessionId',
   verb: 'copy the session ID',
   run: async (ctx, arg) => {
-    const id = await resolveSessionId(ctx, arg, 'Copy Session ID');
+    const id = await resolveSessionId(ctx, arg, vscode.l10n.t('Copy Session ID'));
     if (id === undefined) return undefined;
     await vscode.env.clipboard.writeText(id);
     vscode.window.setStatusBarMessage(`$(check) Copied session ID ${id}`, 4000);

@@ -5,8 +5,8 @@ import { askSessionName, type CommandContext, type CommandDefinition } from './c
 /** Asks for a name (validated live) and creates the session; undefined when the user cancels. */
 export async function createSessionInteractive(ctx: CommandContext, suggestedName = ''): Promise<Session | undefined> {
   const name = await askSessionName({
-    title: 'Create Copilot Session',
-    prompt: 'Name of the new Security Copilot session',
+    title: vscode.l10n.t('Create Copilot Session'),
+    prompt: vscode.l10n.t('Name of the new Security Copilot session'),
     placeHolder: 'e.g. Investigate sign-ins from 203.0.113.7',
     value: suggestedName,
   });
@@ -14,7 +14,7 @@ export async function createSessionInteractive(ctx: CommandContext, suggestedNam
   // Not cancellable: once the POST is sent, cancelling could not undo the create. The engine never repeats a
   // create; after a lost response it looks the session up instead.
   const session = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Creating session "${name}"…` },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating session "{0}"…', name) },
     () => ctx.copilot.engine.createSession(name),
   );
   ctx.copilot.log.info(`Created session ${session.id}.`);

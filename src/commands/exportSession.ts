@@ -37,26 +37,26 @@ export const exportSession: CommandDefinition = {
   verb: 'export the session',
   run: async (ctx, arg, rawOptions) => {
     const options = (rawOptions ?? {}) as ExportOptions;
-    const id = await resolveSessionId(ctx, arg, 'Export Session as Markdown');
+    const id = await resolveSessionId(ctx, arg, vscode.l10n.t('Export Session as Markdown'));
     if (id === undefined) return undefined;
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Exporting session', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Exporting session'), cancellable: true },
       (progress, token) => fetchAll(ctx, id, token, progress),
     );
     let target = options.destination;
     if (!target && !options.untitled) {
       const where = await vscode.window.showQuickPick(
         [
-          { label: '$(new-file) Open in a new editor', value: 'untitled' as const },
-          { label: '$(save) Save to a file…', value: 'file' as const },
+          { label: `$(new-file) ${vscode.l10n.t('Open in a new editor')}`, value: 'untitled' as const },
+          { label: `$(save) ${vscode.l10n.t('Save to a file…')}`, value: 'file' as const },
         ],
-        { title: 'Export Session as Markdown', placeHolder: 'Where should the Markdown go?' },
+        { title: vscode.l10n.t('Export Session as Markdown'), placeHolder: vscode.l10n.t('Where should the Markdown go?') },
       );
       if (!where) return undefined;
       if (where.value === 'file') {
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         target = await vscode.window.showSaveDialog({
-          title: 'Export Session as Markdown',
+          title: vscode.l10n.t('Export Session as Markdown'),
           defaultUri: folder ? vscode.Uri.joinPath(folder, exportFileName(result.session)) : undefined,
           filters: { Markdown: ['md'] },
         });

@@ -13,6 +13,7 @@ import { renameSession } from './renameSession';
 import { runPromptbook } from './runPromptbook';
 import { saveSessionAsPromptbook } from './saveSessionAsPromptbook';
 import { selectWorkspace } from './selectWorkspace';
+import { copySetupValue, openWalkthrough } from './walkthrough';
 import {
   loadMoreSessions,
   openSetupGuide,
@@ -51,6 +52,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   openPromptbookSession,
   exportPromptbookSession,
   promptbookSessionMenu,
+  openWalkthrough,
+  copySetupValue,
 ];
 
 /** Registers every command through one wrapper that logs and shows failures the same way. */
@@ -60,14 +63,14 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       try {
         if (command.write && ctx.copilot.readOnly) {
           void vscode.window.showWarningMessage(
-            vscode.l10n.t('Cannot {0}: Security Copilot is in read-only mode (setting "Security Copilot › Auth: Access").', command.verb),
+            vscode.l10n.t('Cannot {0}: Security Copilot is in read-only mode (setting "Security Copilot › Auth: Access").', vscode.l10n.t(command.verb)),
           );
           return undefined;
         }
         return await command.run(ctx, ...args);
       } catch (e) {
         ctx.copilot.log.error(`${command.id} failed`, e);
-        void showError(`Could not ${command.verb}`, e);
+        void showError(vscode.l10n.t('Could not {0}', vscode.l10n.t(command.verb)), e);
         return undefined;
       }
     }),

@@ -8,7 +8,7 @@ function runSessionOf(ctx: CommandContext, arg: unknown): string | undefined {
   const fromToolbar = (arg as { notebookEditor?: { notebookUri?: vscode.Uri } } | undefined)?.notebookEditor?.notebookUri;
   const nb = Promptbooks.notebookFromArgument(fromToolbar ?? arg);
   const session = nb ? ctx.promptbooks?.controller.runSession(nb.uri) : undefined;
-  if (!session) void vscode.window.showInformationMessage('This promptbook has not run yet in this window: Run All creates its session.');
+  if (!session) void vscode.window.showInformationMessage(vscode.l10n.t('This promptbook has not run yet in this window: Run All creates its session.'));
   return session?.sessionId;
 }
 
@@ -40,11 +40,11 @@ export const promptbookSessionMenu: CommandDefinition = {
     const id = runSessionOf(ctx, arg);
     if (!id) return undefined;
     const items = [
-      { label: '$(go-to-file) Open in Panel', command: 'securityCopilot.openSession' },
-      { label: '$(export) Export as Markdown', command: 'securityCopilot.exportSession' },
-      { label: '$(copy) Copy Session ID', command: 'securityCopilot.copySessionId' },
+      { label: `$(go-to-file) ${vscode.l10n.t('Open in Panel')}`, command: 'securityCopilot.openSession' },
+      { label: `$(export) ${vscode.l10n.t('Export as Markdown')}`, command: 'securityCopilot.exportSession' },
+      { label: `$(copy) ${vscode.l10n.t('Copy Session ID')}`, command: 'securityCopilot.copySessionId' },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: `Promptbook session ${id}` });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Promptbook session {0}', id) });
     if (picked) await vscode.commands.executeCommand(picked.command, id);
     return id;
   },

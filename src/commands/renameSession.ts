@@ -8,19 +8,19 @@ export const renameSession: CommandDefinition = {
   write: true,
   // A caller may suggest the new name (second argument); the user still confirms it.
   run: async (ctx, arg, suggestedName) => {
-    const id = await resolveSessionId(ctx, arg, 'Rename Session');
+    const id = await resolveSessionId(ctx, arg, vscode.l10n.t('Rename Session'));
     if (id === undefined) return undefined;
     const { client, workspaceId, engine } = ctx.copilot;
     const current = engine.session(id) ?? (await client.getSession(workspaceId, id));
     const name = await askSessionName({
-      title: `Rename "${sessionLabel(current.displayName)}"`,
-      prompt: 'New name for the session',
+      title: vscode.l10n.t('Rename "{0}"', sessionLabel(current.displayName)),
+      prompt: vscode.l10n.t('New name for the session'),
       value: typeof suggestedName === 'string' ? suggestedName : (current.displayName ?? ''),
     });
     if (name === undefined) return undefined;
     if (name === current.displayName) return current.id;
     const updated = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Renaming to "${name}"…` },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Renaming to "{0}"…', name) },
       () => engine.rename(current.id, name),
     );
     return updated.id;

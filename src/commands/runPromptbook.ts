@@ -15,7 +15,7 @@ export const runPromptbook: CommandDefinition = {
     uri ??= Promptbooks.notebookFromArgument(undefined)?.uri;
     if (!uri) {
       const picked = await vscode.window.showOpenDialog({
-        title: 'Run Promptbook',
+        title: vscode.l10n.t('Run Promptbook'),
         canSelectMany: false,
         filters: { Promptbooks: ['promptbook.md', 'md'] },
         defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
@@ -25,7 +25,7 @@ export const runPromptbook: CommandDefinition = {
     }
     const notebook = await vscode.workspace.openNotebookDocument(uri);
     if (notebook.notebookType !== NOTEBOOK_TYPE) {
-      void vscode.window.showErrorMessage('Not a promptbook: promptbooks are Markdown files named *.promptbook.md.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('Not a promptbook: promptbooks are Markdown files named *.promptbook.md.'));
       return undefined;
     }
     const editor = await vscode.window.showNotebookDocument(notebook, { preview: false });

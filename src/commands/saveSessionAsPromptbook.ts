@@ -10,7 +10,18 @@ export interface SaveAsPromptbookOptions {
   inputs?: 'all' | 'none' | string[];
 }
 
-const KIND_LABELS: Record<Literal['kind'], string> = { ip: 'IP address', account: 'account', host: 'host', incident: 'incident' };
+function kindLabel(kind: Literal['kind']): string {
+  switch (kind) {
+    case 'ip':
+      return vscode.l10n.t('IP address');
+    case 'account':
+      return vscode.l10n.t('account');
+    case 'host':
+      return vscode.l10n.t('host');
+    case 'incident':
+      return vscode.l10n.t('incident');
+  }
+}
 
 /**
  * Save Session as Promptbook (tree context menu, palette, or a caller with a session id): the session's prompts,
@@ -21,17 +32,17 @@ export const saveSessionAsPromptbook: CommandDefinition = {
   verb: 'save the session as a promptbook',
   run: async (ctx, arg, rawOptions) => {
     const options = (rawOptions ?? {}) as SaveAsPromptbookOptions;
-    const id = await resolveSessionId(ctx, arg, 'Save Session as Promptbook');
+    const id = await resolveSessionId(ctx, arg, vscode.l10n.t('Save Session as Promptbook'));
     if (id === undefined) return undefined;
     const engine = ctx.copilot.engine;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reading the session’s prompts' }, () =>
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the session’s prompts') }, () =>
       engine.loadSession(id, { evaluations: false }),
     );
     const detail = engine.detail(id);
     if (detail?.status === 'error') throw detail.error;
     const prompts = (detail?.prompts ?? []).map((p) => p.prompt.content ?? '').filter((t) => t.trim() !== '');
     if (!prompts.length) {
-      void vscode.window.showInformationMessage('This session has no prompts to save.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('This session has no prompts to save.'));
       return undefined;
     }
     const title = (detail?.session ?? engine.session(id))?.displayName?.trim() || 'Untitled session';
@@ -44,13 +55,13 @@ export const saveSessionAsPromptbook: CommandDefinition = {
       const picked = await vscode.window.showQuickPick(
         literals.map((l) => ({
           label: l.value,
-          description: `${KIND_LABELS[l.kind]} · ${l.count}× → {{${l.name}}}`,
+          description: `${kindLabel(l.kind)} · ${l.count}× → {{${l.name}}}`,
           picked: true,
           literal: l,
         })),
         {
-          title: 'Save Session as Promptbook: turn repeated values into inputs',
-          placeHolder: 'Checked values become {{inputs}} asked for on every run; unchecked ones stay as written',
+          title: vscode.l10n.t('Save Session as Promptbook: turn repeated values into inputs'),
+          placeHolder: vscode.l10n.t('Checked values become {{inputs}} asked for on every run; unchecked ones stay as written'),
           canPickMany: true,
           ignoreFocusOut: true,
         },
@@ -63,7 +74,7 @@ export const saveSessionAsPromptbook: CommandDefinition = {
     if (!target) {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       target = await vscode.window.showSaveDialog({
-        title: 'Save Session as Promptbook',
+        title: vscode.l10n.t('Save Session as Promptbook'),
         defaultUri: folder ? vscode.Uri.joinPath(folder, promptbookFileName(title)) : undefined,
         filters: { Promptbooks: ['promptbook.md'] },
       });

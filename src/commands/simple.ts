@@ -34,7 +34,7 @@ export const signIn: CommandDefinition = {
       return session.account.label;
     } catch (e) {
       // Known sign-in failures (AADSTS…) get advice and a setup-guide button.
-      await showError('Sign-in failed', e);
+      await showError(vscode.l10n.t('Sign-in failed'), e);
       return undefined;
     }
   },
@@ -50,7 +50,7 @@ export const signInAgain: CommandDefinition = {
       ctx.copilot.engine.resumeAfterSignIn();
       return session.account.label;
     } catch (e) {
-      await showError('Sign-in failed', e);
+      await showError(vscode.l10n.t('Sign-in failed'), e);
       return undefined;
     }
   },
@@ -90,24 +90,25 @@ export const statusMenu: CommandDefinition = {
     type Item = vscode.QuickPickItem & { command: string; args?: unknown[] };
     const items: Item[] = account
       ? [
-          { label: '$(account) Switch Account', description: account.label, command: 'securityCopilot.switchAccount' },
-          { label: '$(briefcase) Select Workspace', description: ctx.copilot.workspaceName, command: 'securityCopilot.selectWorkspace' },
-          { label: '$(organization) Switch Tenant or Sign-in Method', description: `${ctx.copilot.settings.tenantId} · ${ctx.copilot.settings.method}`, command: 'securityCopilot.configureSignIn' },
-          { label: '$(add) Create Copilot Session', command: 'securityCopilot.createSession' },
-          { label: '$(go-to-file) Open Session', command: 'securityCopilot.openSession' },
+          { label: `$(account) ${vscode.l10n.t('Switch Account')}`, description: account.label, command: 'securityCopilot.switchAccount' },
+          { label: `$(briefcase) ${vscode.l10n.t('Select Workspace')}`, description: ctx.copilot.workspaceName, command: 'securityCopilot.selectWorkspace' },
+          { label: `$(organization) ${vscode.l10n.t('Switch Tenant or Sign-in Method')}`, description: `${ctx.copilot.settings.tenantId} · ${ctx.copilot.settings.method}`, command: 'securityCopilot.configureSignIn' },
+          { label: `$(add) ${vscode.l10n.t('Create Copilot Session')}`, command: 'securityCopilot.createSession' },
+          { label: `$(go-to-file) ${vscode.l10n.t('Open Session')}`, command: 'securityCopilot.openSession' },
         ]
       : [
-          { label: '$(sign-in) Sign In', command: 'securityCopilot.signIn' },
-          { label: '$(key) Configure Sign-in', description: ctx.copilot.settings.method, command: 'securityCopilot.configureSignIn' },
+          { label: `$(sign-in) ${vscode.l10n.t('Sign In')}`, command: 'securityCopilot.signIn' },
+          { label: `$(key) ${vscode.l10n.t('Configure Sign-in')}`, description: ctx.copilot.settings.method, command: 'securityCopilot.configureSignIn' },
         ];
     items.push(
-      { label: '$(output) Show Log', command: 'securityCopilot.showLog' },
-      { label: '$(settings-gear) Settings', command: 'workbench.action.openSettings', args: ['securityCopilot'] },
-      { label: '$(book) Setup Guide', command: 'securityCopilot.openSetupGuide' },
+      { label: `$(output) ${vscode.l10n.t('Show Log')}`, command: 'securityCopilot.showLog' },
+      { label: `$(settings-gear) ${vscode.l10n.t('Settings')}`, command: 'workbench.action.openSettings', args: ['securityCopilot'] },
+      { label: `$(book) ${vscode.l10n.t('Setup Guide')}`, command: 'securityCopilot.openSetupGuide' },
+      { label: `$(rocket) ${vscode.l10n.t('Open Walkthrough')}`, command: 'securityCopilot.openWalkthrough' },
     );
     const picked = await vscode.window.showQuickPick(items, {
-      title: `Security Copilot — workspace "${ctx.copilot.workspaceId}"`,
-      placeHolder: account ? `Signed in as ${account.label}` : 'Not signed in',
+      title: vscode.l10n.t('Security Copilot — workspace "{0}"', ctx.copilot.workspaceId),
+      placeHolder: account ? vscode.l10n.t('Signed in as {0}', account.label) : vscode.l10n.t('Not signed in'),
     });
     if (picked) await vscode.commands.executeCommand(picked.command, ...(picked.args ?? []));
   },

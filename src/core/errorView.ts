@@ -59,7 +59,9 @@ export function describeFailure(error: unknown, isCancellation: (e: unknown) => 
     }
   }
   if (error instanceof Error && error.name === 'ConfigurationError') return view(error.message);
+  if (error instanceof Error && error.name === 'WrongTenantError') return view(error.message, { setupGuide: true });
   const advice = adviceForSignInError(error);
+  // Not localised yet: this mapping (no vscode import) and Graph's own messages stay in English.
   if (advice) return view(advice.message, { setupGuide: advice.showSetupGuide });
   if (isCancelledSignIn(error)) {
     return view('Sign-in was cancelled.', { cancelled: true });

@@ -14,7 +14,20 @@ const KNOWN: { pattern: RegExp; message: string }[] = [
   },
   {
     pattern: /AADSTS700016/i,
-    message: 'AADSTS700016: no app with this client id in the tenant. Check "Security Copilot › Auth: Client Id" and "Tenant Id".',
+    message:
+      'AADSTS700016: no app with this client id in the tenant. Check "Security Copilot › Auth: Client Id" and "Tenant Id". ' +
+      'If the app is registered in an organization where you are a guest, set Tenant Id to that organization\'s tenant ' +
+      '(with "organizations" a guest signs in to their home tenant).',
+  },
+  {
+    // A guest (B2B) account signing in to a tenant it has not been added to (or has not redeemed the invitation
+    // of); 90072 is the same failure as logged for the home tenant. 50034: the account is not in that directory.
+    pattern: /AADSTS50020|AADSTS90072|AADSTS50034/i,
+    message:
+      'Your account is not a member or guest of the tenant you signed in to. If Security Copilot is in another ' +
+      'organization, an admin there must invite you as a guest and you must accept the invitation; then set ' +
+      '"Security Copilot › Auth: Tenant Id" to that organization\'s tenant id or domain. If it is in your own ' +
+      'organization, set Tenant Id to your home tenant. Personal Microsoft accounts are not supported.',
   },
   {
     pattern: /AADSTS700027/i,
@@ -63,6 +76,39 @@ export function adviceForSignInError(error: unknown): SignInAdvice | undefined {
 export const FORBIDDEN_ADVICE: SignInAdvice = {
   message:
     'Graph refused access (403). Your account needs a Security Copilot role (at least Contributor) and the app ' +
-    'registration needs the delegated SecurityCopilotWorkspaces.ReadWrite.All permission.',
+    'registration needs the delegated SecurityCopilotWorkspaces.ReadWrite.All permission. A guest account: set ' +
+    '"Security Copilot › Auth: Tenant Id" to the tenant that has Security Copilot.',
   showSetupGuide: true,
 };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `tid` claim of a JWT access token (not verified: only to compare with the configured tenant). */
+export function tenantOfToken(token: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown;
+    const tid = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>).tid : undefined;
+    return typeof tid === 'string' && GUID.test(tid) ? tid : undefined;
+  } catch {
+    return undefined; // an opaque token: nothing to compare
+  }
+}
+
+/**
+ * A token issued for another tenant than the configured one (a guest account that got its home tenant's
+ * token, a cached account of another organization). Only a configured tenant id (GUID) can be compared: a
+ * domain or `organizations` says nothing about the token's `tid`. Undefined when nothing is wrong.
+ */
+export function wrongTenantAdvice(configuredTenant: string, token: string, account: string): SignInAdvice | undefined {
+  if (!GUID.test(configuredTenant)) return undefined;
+  const tid = tenantOfToken(token);
+  if (!tid || tid.toLowerCase() === configuredTenant.toLowerCase()) return undefined;
+  return {
+    message:
+      `The sign-in of ${account} returned a token for tenant ${tid}, not for the configured tenant ${configuredTenant} ` +
+      '("Security Copilot › Auth: Tenant Id"), so nothing is sent with it. A guest account gets its home tenant\'s ' +
+      'token when the sign-in does not ask for the other organization: check Tenant Id, then sign in again (sign ' +
+      'out of the account in the Accounts menu first if the same token comes back).',
+    showSetupGuide: true,
+  };
+}

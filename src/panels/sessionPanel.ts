@@ -26,8 +26,8 @@ export interface PanelHost {
 
 type Action = 'rerun' | 'retryFollow' | 'stop' | 'cancel';
 
-const READ_ONLY_REASON =
-  'Read-only mode (setting Security Copilot › Auth: Access): sending, re-running and cancelling are turned off.';
+const readOnlyReason = (): string =>
+  vscode.l10n.t('Read-only mode (setting Security Copilot › Auth: Access): sending, re-running and cancelling are turned off.');
 
 /**
  * One webview panel showing one session: a view of the engine's state for that session. It posts what the
@@ -59,7 +59,7 @@ export class SessionPanel extends Disposable {
     panel.webview.options = webviewOptions(host.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'activity.svg');
     const cached = engine.session(sessionId);
-    panel.title = cached ? sessionLabel(cached.displayName) : 'Security Copilot session';
+    panel.title = cached ? sessionLabel(cached.displayName) : vscode.l10n.t('Security Copilot session');
     panel.webview.html = renderPanelHtml(panel.webview, host.extensionUri, sessionId);
     this.register(panel.onDidDispose(() => this.dispose()));
     // Without retainContextWhenHidden a hidden webview is torn down; when shown again it reloads and sends
@@ -231,19 +231,19 @@ export class SessionPanel extends Disposable {
         return openLink(m.href).catch((e: unknown) => this.host.copilot.log.error('Opening a link failed', e));
       case 'copyText':
         await vscode.env.clipboard.writeText(m.text);
-        vscode.window.setStatusBarMessage(m.what === 'answer' ? 'Answer copied as Markdown' : 'Code copied', 3000);
+        vscode.window.setStatusBarMessage(m.what === 'answer' ? vscode.l10n.t('Answer copied as Markdown') : vscode.l10n.t('Code copied'), 3000);
         return;
       case 'openInEditor':
         return openInEditor(m.code, m.language).catch((e: unknown) => {
           this.host.copilot.log.error('Opening the code in an editor failed', e);
-          void vscode.window.showErrorMessage(`Could not open the code in an editor: ${describeError(e).message}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Could not open the code in an editor: {0}', describeError(e).message));
         });
     }
   }
 
   private postAccess(): void {
     const readOnly = this.host.copilot.readOnly;
-    this.post({ type: 'access', readOnly, reason: readOnly ? READ_ONLY_REASON : undefined });
+    this.post({ type: 'access', readOnly, reason: readOnly ? readOnlyReason() : undefined });
   }
 
   private warnOnce(key: string, message: string): void {
@@ -269,7 +269,7 @@ export class SessionPanel extends Disposable {
       return;
     }
     if ((action === 'rerun' || action === 'cancel') && this.host.copilot.readOnly) {
-      void vscode.window.showInformationMessage(READ_ONLY_REASON);
+      void vscode.window.showInformationMessage(readOnlyReason());
       return;
     }
     try {
@@ -284,10 +284,11 @@ export class SessionPanel extends Disposable {
         case 'cancel': {
           const result = await this.engine.cancel(this.sessionId, promptId);
           if (result.kind === 'unsupported') {
-            const choice = await vscode.window.showWarningMessage(result.message, 'Stop Following');
-            if (choice === 'Stop Following') this.engine.stop(this.sessionId, promptId);
+            const stopFollowing = vscode.l10n.t('Stop Following');
+            const choice = await vscode.window.showWarningMessage(result.message, stopFollowing);
+            if (choice === stopFollowing) this.engine.stop(this.sessionId, promptId);
           } else if (result.kind === 'failed') {
-            void vscode.window.showErrorMessage(`Could not cancel the evaluation: ${result.message}`);
+            void vscode.window.showErrorMessage(vscode.l10n.t('Could not cancel the evaluation: {0}', result.message));
           }
           return;
         }
@@ -302,7 +303,7 @@ export class SessionPanel extends Disposable {
   private async send(text: string): Promise<void> {
     if (this.sending !== undefined) return;
     if (this.host.copilot.readOnly) {
-      this.post({ type: 'sendState', sending: false, error: READ_ONLY_REASON });
+      this.post({ type: 'sendState', sending: false, error: readOnlyReason() });
       return;
     }
     const checked = validatePromptContent(text);
@@ -341,7 +342,7 @@ export async function openLink(href: string): Promise<void> {
     url = undefined;
   }
   if (!url || url.protocol !== 'https:') {
-    void vscode.window.showWarningMessage(`Blocked a link that is not https: ${href.slice(0, 200)}`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Blocked a link that is not https: {0}', href.slice(0, 200)));
     return;
   }
   await vscode.env.openExternal(vscode.Uri.parse(url.toString(), true));
@@ -387,7 +388,7 @@ export class SessionPanels extends Disposable implements vscode.WebviewPanelSeri
     }
     const panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE,
-      'Security Copilot session',
+      vscode.l10n.t('Security Copilot session'),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       webviewOptions(this.host.extensionUri),
     );

@@ -85,33 +85,45 @@ function liveText(entry: PromptEntry | undefined, started: number): string {
   const latest = entry.evaluations?.at(-1);
   switch (run.kind) {
     case 'starting':
-      return `⏳ Starting the evaluation… (${seconds} s)`;
+      return `⏳ ${vscode.l10n.t('Starting the evaluation… ({0} s)', seconds)}`;
     case 'checking':
       return `⏳ ${escapeMd(run.message)} (${seconds} s)`;
     case 'following':
-      return `⏳ Security Copilot is working on it: \`${latest?.state ?? 'running'}\` (${seconds} s)${run.note ? `\n\n${escapeMd(run.note)}` : ''}`;
+      return `⏳ ${vscode.l10n.t('Security Copilot is working on it: {0} ({1} s)', `\`${latest?.state ?? 'running'}\``, seconds)}${run.note ? `\n\n${escapeMd(run.note)}` : ''}`;
     case 'failed':
       return `⚠️ ${escapeMd(run.message)}`;
     default:
-      return latest ? `⏳ \`${latest.state}\` (${seconds} s)` : `⏳ Waiting… (${seconds} s)`;
+      return latest ? `⏳ \`${latest.state}\` (${seconds} s)` : `⏳ ${vscode.l10n.t('Waiting… ({0} s)', seconds)}`;
   }
 }
 
-const OUTCOME_TITLES: Record<EvaluationOutcome['kind'], string> = {
-  success: 'Answered',
-  error: 'Error',
-  rejected: 'Rejected',
-  timedOut: 'Timed out',
-  capacityExceeded: 'Capacity exceeded',
-  needAdditionalClaims: 'Sign-in needs more',
-  cancelled: 'Cancelled',
-  unknown: 'No result',
-};
+function outcomeTitle(kind: EvaluationOutcome['kind']): string {
+  switch (kind) {
+    case 'success':
+      return vscode.l10n.t('Answered');
+    case 'error':
+      return vscode.l10n.t('Error');
+    case 'rejected':
+      return vscode.l10n.t('Rejected');
+    case 'timedOut':
+      return vscode.l10n.t('Timed out');
+    case 'capacityExceeded':
+      return vscode.l10n.t('Capacity exceeded');
+    case 'needAdditionalClaims':
+      return vscode.l10n.t('Sign-in needs more');
+    case 'cancelled':
+      return vscode.l10n.t('Cancelled');
+    case 'unknown':
+      return vscode.l10n.t('No result');
+  }
+}
+
+const notRunRest = (): string => `*${vscode.l10n.t('The rest of the promptbook was not run.')}*`;
 
 function failureText(outcome: EvaluationOutcome): string {
-  const lines = [`❌ **${OUTCOME_TITLES[outcome.kind]}.** ${escapeMd(outcome.message)}`];
+  const lines = [`❌ **${outcomeTitle(outcome.kind)}.** ${escapeMd(outcome.message)}`];
   if (outcome.content?.trim()) lines.push('', '> ' + escapeMd(outcome.content.trim()).replace(/\n/g, '\n> '));
-  lines.push('', '*The rest of the promptbook was not run.*');
+  lines.push('', notRunRest());
   return lines.join('\n');
 }
 
@@ -133,11 +145,13 @@ export async function askInputs(
     onAsk?.(name);
     const value = await vscode.window.showInputBox({
       title: `${name}${description ? ` — ${description}` : ''}`,
-      prompt: `Input ${i + 1} of ${toAsk.length} for "${title}"${decl ? '' : ' (used in a prompt, not declared in the front matter)'}`,
+      prompt: decl
+        ? vscode.l10n.t('Input {0} of {1} for "{2}"', i + 1, toAsk.length, title)
+        : vscode.l10n.t('Input {0} of {1} for "{2}" (used in a prompt, not declared in the front matter)', i + 1, toAsk.length, title),
       value: remembered[name] ?? decl?.default ?? '',
       placeHolder: description ?? name,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() === '' ? `Enter a value for ${name}.` : undefined),
+      validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a value for {0}.', name) : undefined),
     });
     onAsk?.(undefined);
     if (value === undefined) return undefined;
@@ -165,7 +179,7 @@ export class PromptbookController extends Disposable {
     this.controller = this.register(vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Security Copilot'));
     this.controller.supportedLanguages = [PROMPT_LANGUAGE];
     this.controller.supportsExecutionOrder = true;
-    this.controller.description = 'Runs the prompts in one Security Copilot session';
+    this.controller.description = vscode.l10n.t('Runs the prompts in one Security Copilot session');
     this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
     this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
     this.register(
@@ -224,7 +238,7 @@ export class PromptbookController extends Disposable {
   private async execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument, options: RunOptions = {}, forceAll = false): Promise<void> {
     const key = notebook.uri.toString();
     if (this.runs.has(key)) {
-      void vscode.window.showInformationMessage('This promptbook is already running. Stop it first (Interrupt) to start again.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('This promptbook is already running. Stop it first (Interrupt) to start again.'));
       return;
     }
     const prompts = cells.filter(isPromptCell).sort((a, b) => a.index - b.index);
@@ -244,9 +258,10 @@ export class PromptbookController extends Disposable {
         this.copilot.log.error('Promptbook run failed', e);
         const view = describeError(e);
         if (!view.cancelled) {
-          const actions = view.signIn ? ['Sign In'] : [];
-          void vscode.window.showErrorMessage(`Could not run the promptbook: ${view.message}`, ...actions).then((a) => {
-            if (a === 'Sign In') void vscode.commands.executeCommand('securityCopilot.signIn');
+          const signIn = vscode.l10n.t('Sign In');
+          const actions = view.signIn ? [signIn] : [];
+          void vscode.window.showErrorMessage(vscode.l10n.t('Could not run the promptbook: {0}', view.message), ...actions).then((a) => {
+            if (a === signIn) void vscode.commands.executeCommand('securityCopilot.signIn');
           });
         }
       }
@@ -263,7 +278,9 @@ export class PromptbookController extends Disposable {
     if (fm.problems.length) {
       const p = fm.problems[0];
       void vscode.window.showErrorMessage(
-        `The promptbook's front matter has ${fm.problems.length === 1 ? 'a problem' : `${fm.problems.length} problems`}; nothing was sent. Line ${p.line + 2}: ${p.message}`,
+        fm.problems.length === 1
+          ? vscode.l10n.t("The promptbook's front matter has a problem; nothing was sent. Line {0}: {1}", p.line + 2, p.message)
+          : vscode.l10n.t("The promptbook's front matter has {0} problems; nothing was sent. Line {1}: {2}", fm.problems.length, p.line + 2, p.message),
       );
       return;
     }
@@ -281,23 +298,32 @@ export class PromptbookController extends Disposable {
     const texts = prompts.map((c) => fillPlaceholders(c.document.getText(), values).trim());
     const empty = prompts.findIndex((_, i) => texts[i] === '');
     if (empty >= 0) {
-      void vscode.window.showErrorMessage(`Prompt ${empty + 1} is empty; nothing was sent.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Prompt {0} is empty; nothing was sent.', empty + 1));
       return;
     }
 
     const confirmSetting = vscode.workspace.getConfiguration('securityCopilot').get<boolean>('promptbooks.confirmRun', true);
     if (options.confirm ?? (confirmSetting && (whole || prompts.length > 1))) {
       const n = prompts.length;
-      const where = existing ? `in the session "${existing.name}"` : 'in a new session';
+      const question = existing
+        ? n === 1
+          ? vscode.l10n.t('Run 1 prompt of "{0}" in the session "{1}"?', title, existing.name)
+          : vscode.l10n.t('Run {0} prompts of "{1}" in the session "{2}"?', n, title, existing.name)
+        : n === 1
+          ? vscode.l10n.t('Run 1 prompt of "{0}" in a new session?', title)
+          : vscode.l10n.t('Run {0} prompts of "{1}" in a new session?', n, title);
+      const runLabel = vscode.l10n.t('Run');
       const choice = await vscode.window.showWarningMessage(
-        `Run ${n} prompt${n === 1 ? '' : 's'} of "${title}" ${where}?`,
+        question,
         {
           modal: true,
-          detail: `Each prompt is one Security Copilot evaluation and is billed (Security Compute Units). They run in order, each after the previous answer. Turn off this question with the setting securityCopilot.promptbooks.confirmRun.`,
+          detail: vscode.l10n.t(
+            'Each prompt is one Security Copilot evaluation and is billed (Security Compute Units). They run in order, each after the previous answer. Turn off this question with the setting securityCopilot.promptbooks.confirmRun.',
+          ),
         },
-        'Run',
+        runLabel,
       );
-      if (choice !== 'Run') return;
+      if (choice !== runLabel) return;
     }
 
     // Executions for every cell first (they show as queued), started one by one.
@@ -393,17 +419,17 @@ export class PromptbookController extends Disposable {
       if (run.interrupted || isCancelledError(e)) {
         const message =
           run.interrupted === 'stopped'
-            ? `⏹️ Stopped following. ${escapeMd(run.interruptMessage ?? 'The evaluation may still finish in the session.')}`
-            : '⏹️ Cancelled.';
-        await ex.replaceOutput(markdownOutput(`${message}\n\n*The rest of the promptbook was not run.*`));
+            ? `⏹️ ${vscode.l10n.t('Stopped following.')} ${escapeMd(run.interruptMessage ?? vscode.l10n.t('The evaluation may still finish in the session.'))}`
+            : `⏹️ ${vscode.l10n.t('Cancelled.')}`;
+        await ex.replaceOutput(markdownOutput(`${message}\n\n${notRunRest()}`));
         ex.end(undefined, Date.now());
         return false;
       }
       const view = describeError(e);
-      await ex.replaceOutput(markdownOutput(`❌ ${escapeMd(view.message)}\n\n*The rest of the promptbook was not run.*`));
+      await ex.replaceOutput(markdownOutput(`❌ ${escapeMd(view.message)}\n\n${notRunRest()}`));
       ex.end(false, Date.now());
       if (view.signIn || (e instanceof EngineError && e.details.signIn)) {
-        void vscode.window.showErrorMessage(`The promptbook stopped: ${view.message}`, 'Sign In Again').then((a) => {
+        void vscode.window.showErrorMessage(vscode.l10n.t('The promptbook stopped: {0}', view.message), vscode.l10n.t('Sign In Again')).then((a) => {
           if (a) void vscode.commands.executeCommand('securityCopilot.signInAgain');
         });
       }
@@ -425,7 +451,7 @@ export class PromptbookController extends Disposable {
     } else {
       engine.stop(current.sessionId, current.promptId);
       run.interrupted = 'stopped';
-      run.interruptMessage = result.kind === 'unsupported' ? result.message : `Could not cancel (${result.message}); it may still finish in the session.`;
+      run.interruptMessage = result.kind === 'unsupported' ? result.message : vscode.l10n.t('Could not cancel ({0}); it may still finish in the session.', result.message);
     }
     run.abort.abort();
   }

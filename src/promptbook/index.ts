@@ -48,7 +48,7 @@ export class Promptbooks extends Disposable {
       vscode.languages.registerCompletionItemProvider({ language: PROMPT_LANGUAGE }, { provideCompletionItems: (doc, pos) => this.complete(doc, pos) }, '{'),
     );
 
-    this.statusItem.name = 'Security Copilot promptbook session';
+    this.statusItem.name = vscode.l10n.t('Security Copilot promptbook session');
     this.statusItem.command = 'securityCopilot.promptbookSessionMenu';
     this.register(vscode.window.onDidChangeActiveNotebookEditor(() => this.updateStatus()));
     this.register(this.controller.onDidChangeRunSession(() => this.updateStatus()));
@@ -71,9 +71,9 @@ export class Promptbooks extends Disposable {
       this.statusItem.hide();
       return;
     }
-    this.statusItem.text = `$(notebook) Session ${run.sessionId.slice(0, 8)}`;
-    this.statusItem.tooltip = `Session of this promptbook's run: ${run.name}\n${run.sessionId}\nClick to open it in the panel, export it or copy its ID.`;
-    this.statusItem.accessibilityInformation = { label: `Promptbook session ${run.name}, ${run.sessionId}` };
+    this.statusItem.text = `$(notebook) ${vscode.l10n.t('Session {0}', run.sessionId.slice(0, 8))}`;
+    this.statusItem.tooltip = vscode.l10n.t("Session of this promptbook's run: {0}\n{1}\nClick to open it in the panel, export it or copy its ID.", run.name, run.sessionId);
+    this.statusItem.accessibilityInformation = { label: vscode.l10n.t('Promptbook session {0}, {1}', run.name, run.sessionId) };
     this.statusItem.show();
   }
 
@@ -132,8 +132,8 @@ export class Promptbooks extends Disposable {
     const range = new vscode.Range(pos.line, pos.character - m[0].length, pos.line, pos.character + closing);
     const items = fm.inputs.map((input, i) => {
       const item = new vscode.CompletionItem(input.name, vscode.CompletionItemKind.Variable);
-      item.detail = input.description ?? 'Promptbook input';
-      if (input.default !== undefined) item.documentation = `Default: ${input.default}`;
+      item.detail = input.description ?? vscode.l10n.t('Promptbook input');
+      if (input.default !== undefined) item.documentation = vscode.l10n.t('Default: {0}', input.default);
       item.insertText = `{{${input.name}}}`;
       item.filterText = `{{${input.name}}}`;
       item.range = range;
@@ -146,7 +146,7 @@ export class Promptbooks extends Disposable {
     for (const name of undeclared) {
       if (declared.has(name)) continue;
       const item = new vscode.CompletionItem(name, vscode.CompletionItemKind.Variable);
-      item.detail = 'Used in another prompt (not declared in the front matter)';
+      item.detail = vscode.l10n.t('Used in another prompt (not declared in the front matter)');
       item.insertText = `{{${name}}}`;
       item.filterText = `{{${name}}}`;
       item.range = range;

@@ -13,7 +13,7 @@ export type PickResult = { kind: 'session'; id: string } | { kind: 'new' };
 
 type Item = vscode.QuickPickItem & { result?: PickResult; byId?: true };
 
-const BY_ID_LABEL = '$(key) Open by session ID…';
+const byIdLabel = (): string => `$(key) ${vscode.l10n.t('Open by session ID…')}`;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function newSessionItem(s: Session): Item {
@@ -29,7 +29,7 @@ function newSessionItem(s: Session): Item {
 export async function askForSessionId(title: string): Promise<string | undefined> {
   const value = await vscode.window.showInputBox({
     title,
-    prompt: 'Paste the ID of a Security Copilot session',
+    prompt: vscode.l10n.t('Paste the ID of a Security Copilot session'),
     placeHolder: 'e.g. 71a8abb6-ce18-496c-a8d4-4d0f51986c3e',
     ignoreFocusOut: true,
     validateInput: (v) => {
@@ -52,7 +52,7 @@ export async function pickSession(
 ): Promise<PickResult | undefined> {
   const picker = vscode.window.createQuickPick<Item>();
   picker.title = options.title;
-  picker.placeholder = options.placeHolder ?? 'Type to filter sessions, or paste a session ID';
+  picker.placeholder = options.placeHolder ?? vscode.l10n.t('Type to filter sessions, or paste a session ID');
   picker.matchOnDescription = true;
   picker.matchOnDetail = true;
   picker.busy = true;
@@ -62,8 +62,8 @@ export async function pickSession(
   const abort = new AbortController();
   const sessions = new Map<string, Session>();
   for (const s of copilot.engine.list.sessions) sessions.set(idKey(s.id), s);
-  const fixedTop: Item[] = options.allowNew ? [{ label: '$(add) New session…', alwaysShow: true, result: { kind: 'new' } }] : [];
-  const byIdItem: Item = { label: BY_ID_LABEL, alwaysShow: true, byId: true, description: 'paste an ID' };
+  const fixedTop: Item[] = options.allowNew ? [{ label: `$(add) ${vscode.l10n.t('New session…')}`, alwaysShow: true, result: { kind: 'new' } }] : [];
+  const byIdItem: Item = { label: byIdLabel(), alwaysShow: true, byId: true, description: vscode.l10n.t('paste an ID') };
   let note: Item | undefined;
   // Items keep their identity across re-renders, so a row the user is clicking isn't swapped out under them.
   const itemCache = new Map<string, Item>();
@@ -94,7 +94,7 @@ export async function pickSession(
   picker.onDidChangeValue((value) => {
     const v = value.trim();
     const id = GUID.test(v) && validateId(v, 'Session ID').ok ? v : undefined;
-    const label = id ? `$(key) Open session ${id}` : BY_ID_LABEL;
+    const label = id ? `$(key) ${vscode.l10n.t('Open session {0}', id)}` : byIdLabel();
     if (byIdItem.label === label) return;
     byIdItem.label = label;
     byIdItem.description = id ? 'by ID' : 'paste an ID';

@@ -123,7 +123,7 @@ export class PluginsView extends Disposable implements vscode.TreeDataProvider<P
       if (isSignedOutError(e)) {
         return [{ kind: 'message', id: 'signin', label: vscode.l10n.t('Sign in to see the plugins'), icon: 'sign-in', command: { command: 'securityCopilot.signIn', title: 'Sign In' } }];
       }
-      return [{ kind: 'message', id: 'error', label: describeError(e).message, icon: 'error', command: { command: 'securityCopilot.refreshPlugins', title: 'Retry' } }];
+      return [{ kind: 'message', id: 'error', label: describeError(e).message, icon: 'error', command: { command: 'securityCopilot.refreshPlugins', title: vscode.l10n.t('Retry') } }];
     }
     const shown = plugins.filter((p) => matchesPluginFilter(p, this.filterText));
     if (plugins.length === 0) return [{ kind: 'message', id: 'empty', label: vscode.l10n.t('No plugins in this workspace'), icon: 'info' }];

@@ -140,11 +140,11 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     if (state.status === 'idle') {
       void engine.reloadList();
       this.setState('loading');
-      return [this.loadingRow('Loading sessions…')];
+      return [this.loadingRow(vscode.l10n.t('Loading sessions…'))];
     }
     if (state.status === 'loading') {
       this.setState('loading');
-      return [this.loadingRow('Loading sessions…')];
+      return [this.loadingRow(vscode.l10n.t('Loading sessions…'))];
     }
     if (state.status === 'error') {
       const view = describeError(state.error);
@@ -173,17 +173,25 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     return {
       kind: 'message',
       key: 'signInAgain',
-      label: 'Graph no longer accepts your sign-in. Sign in again',
-      tooltip: 'Background loading stopped. Click to sign in again.',
+      label: vscode.l10n.t('Graph no longer accepts your sign-in. Sign in again'),
+      tooltip: vscode.l10n.t('Background loading stopped. Click to sign in again.'),
       icon: 'sign-in',
       error: true,
-      command: { command: 'securityCopilot.signInAgain', title: 'Sign In Again' },
+      command: { command: 'securityCopilot.signInAgain', title: vscode.l10n.t('Sign In Again') },
     };
   }
 
-  private unreadableRow(key: string, count: number, what: string, parent?: Node): Node {
-    const label = `${count} ${what}${count === 1 ? '' : 's'} could not be read`;
-    return { kind: 'message', key: `unreadable:${key}`, label, icon: 'warning', parent, tooltip: `${label}: Graph sent data in a shape this extension does not understand. Details are in the log.` };
+  private unreadableRow(key: string, count: number, what: 'session' | 'prompt', parent?: Node): Node {
+    const label =
+      what === 'session'
+        ? count === 1
+          ? vscode.l10n.t('1 session could not be read')
+          : vscode.l10n.t('{0} sessions could not be read', count)
+        : count === 1
+          ? vscode.l10n.t('1 prompt could not be read')
+          : vscode.l10n.t('{0} prompts could not be read', count);
+    const tooltip = vscode.l10n.t('{0}: Graph sent data in a shape this extension does not understand. Details are in the log.', label);
+    return { kind: 'message', key: `unreadable:${key}`, label, icon: 'warning', parent, tooltip };
   }
 
   private promptChildren(node: Node & { kind: 'session' }): Node[] {
@@ -192,9 +200,9 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     if (!detail || detail.status === 'idle') {
       // Never loaded, or a Refresh dropped it (prompts still running stay listed meanwhile).
       void engine.loadSession(node.sessionId, { session: false }).catch(() => undefined);
-      if (!detail || detail.prompts.length === 0) return [this.loadingRow('Loading prompts…', node)];
+      if (!detail || detail.prompts.length === 0) return [this.loadingRow(vscode.l10n.t('Loading prompts…'), node)];
     }
-    if (detail.status === 'loading' && detail.prompts.length === 0) return [this.loadingRow('Loading prompts…', node)];
+    if (detail.status === 'loading' && detail.prompts.length === 0) return [this.loadingRow(vscode.l10n.t('Loading prompts…'), node)];
     if (detail.status === 'error') return [this.errorRow(`prompts:${idKey(node.sessionId)}`, detail.error, node)];
     const rows: Node[] = [];
     const prompts = detail.prompts;
@@ -206,16 +214,16 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
         label: `${prompts.length - shown.length} older prompts: open the session to see all`,
         icon: 'ellipsis',
         parent: node,
-        command: { command: 'securityCopilot.openSession', title: 'Open Session', arguments: [node.sessionId] },
+        command: { command: 'securityCopilot.openSession', title: vscode.l10n.t('Open Session'), arguments: [node.sessionId] },
       });
     }
     rows.push(...shown.map((p) => this.promptNode(node.sessionId, p.prompt.id)));
     if (detail.sending && detail.sending.phase !== 'failed') {
-      rows.push({ kind: 'message', key: `sending:${idKey(node.sessionId)}`, label: `Sending: ${firstLine(detail.sending.content)}`, icon: 'loading~spin', parent: node });
+      rows.push({ kind: 'message', key: `sending:${idKey(node.sessionId)}`, label: vscode.l10n.t('Sending: {0}', firstLine(detail.sending.content)), icon: 'loading~spin', parent: node });
     }
     if (detail.unreadable) rows.push(this.unreadableRow(idKey(node.sessionId), detail.unreadable, 'prompt', node));
     if (rows.length === 0) {
-      return [{ kind: 'message', key: `empty:${idKey(node.sessionId)}`, label: 'No prompts yet', icon: 'info', parent: node }];
+      return [{ kind: 'message', key: `empty:${idKey(node.sessionId)}`, label: vscode.l10n.t('No prompts yet'), icon: 'info', parent: node }];
     }
     return rows;
   }
@@ -228,11 +236,11 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
         return this.promptItem(node.sessionId, node.promptId);
       case 'loadMore': {
         const loading = this.copilot.engine.list.loadingMore;
-        const item = new vscode.TreeItem(loading ? 'Loading more sessions…' : 'Load more sessions');
+        const item = new vscode.TreeItem(loading ? vscode.l10n.t('Loading more sessions…') : vscode.l10n.t('Load more sessions'));
         item.id = 'loadMore';
         item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'ellipsis');
         item.contextValue = 'loadMore';
-        if (!loading) item.command = { command: 'securityCopilot.loadMoreSessions', title: 'Load More Sessions' };
+        if (!loading) item.command = { command: 'securityCopilot.loadMoreSessions', title: vscode.l10n.t('Load More Sessions') };
         return item;
       }
       case 'message': {
@@ -258,26 +266,26 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     // Plain-text tooltip: session names are untrusted and must not be interpreted as Markdown.
     item.tooltip = [
       label,
-      `ID: ${sessionId}`,
-      `Created: ${formatUtc(s?.createdDateTime)}`,
-      `Modified: ${formatUtc(s?.lastModifiedDateTime)}`,
+      vscode.l10n.t('ID: {0}', sessionId),
+      vscode.l10n.t('Created: {0}', formatUtc(s?.createdDateTime)),
+      vscode.l10n.t('Modified: {0}', formatUtc(s?.lastModifiedDateTime)),
     ].join('\n');
-    item.accessibilityInformation = { label: `Session ${label}, ${item.description}` };
-    item.command = { command: 'securityCopilot.openSession', title: 'Open Session', arguments: [sessionId] };
+    item.accessibilityInformation = { label: vscode.l10n.t('Session {0}, {1}', label, item.description) };
+    item.command = { command: 'securityCopilot.openSession', title: vscode.l10n.t('Open Session'), arguments: [sessionId] };
     return item;
   }
 
   private promptItem(sessionId: string, promptId: string): vscode.TreeItem {
     const entry = this.copilot.engine.prompt(sessionId, promptId);
     const prompt = entry?.prompt;
-    const item = new vscode.TreeItem(firstLine(prompt?.content) || '(empty prompt)');
+    const item = new vscode.TreeItem(firstLine(prompt?.content) || vscode.l10n.t('(empty prompt)'));
     item.id = `prompt:${idKey(sessionId)}:${idKey(promptId)}`;
     item.contextValue = 'prompt';
     const state = entry ? promptState(entry) : undefined;
     item.iconPath = state?.icon ?? new vscode.ThemeIcon('comment');
     item.description = state?.label ?? relativeTime(prompt?.createdDateTime);
-    item.tooltip = `${prompt?.content ?? ''}\n\n${state?.label ? `${state.label}\n` : ''}Prompt ID: ${promptId}\nCreated: ${formatUtc(prompt?.createdDateTime)}`;
-    item.command = { command: 'securityCopilot.openSession', title: 'Open Session', arguments: [sessionId] };
+    item.tooltip = `${prompt?.content ?? ''}\n\n${state?.label ? `${state.label}\n` : ''}${vscode.l10n.t('Prompt ID: {0}', promptId)}\n${vscode.l10n.t('Created: {0}', formatUtc(prompt?.createdDateTime))}`;
+    item.command = { command: 'securityCopilot.openSession', title: vscode.l10n.t('Open Session'), arguments: [sessionId] };
     return item;
   }
 
@@ -288,9 +296,9 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   private errorRow(key: string, error: unknown, parent?: Node): Node {
     const view = describeError(error);
     const command: vscode.Command = view.signIn
-      ? { command: 'securityCopilot.signIn', title: 'Sign In' }
-      : { command: 'securityCopilot.retryTreeLoad', title: 'Retry', arguments: [parent] };
-    const action = view.signIn ? 'click to sign in' : 'click to retry';
+      ? { command: 'securityCopilot.signIn', title: vscode.l10n.t('Sign In') }
+      : { command: 'securityCopilot.retryTreeLoad', title: vscode.l10n.t('Retry'), arguments: [parent] };
+    const action = view.signIn ? vscode.l10n.t('click to sign in') : vscode.l10n.t('click to retry');
     return {
       kind: 'message',
       key: `error:${key}`,
@@ -318,13 +326,13 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
 /** The state icon of a prompt row: running, stopped, failed, or how its latest answer ended. */
 function promptState(entry: PromptEntry): { icon: vscode.ThemeIcon; label: string } | undefined {
   const run = entry.run;
-  if (run.kind === 'starting') return { icon: new vscode.ThemeIcon('loading~spin'), label: 'Starting…' };
-  if (run.kind === 'checking') return { icon: new vscode.ThemeIcon('loading~spin'), label: 'Checking…' };
-  if (run.kind === 'following') return { icon: new vscode.ThemeIcon('loading~spin'), label: 'Running…' };
-  if (run.kind === 'failed') return { icon: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')), label: 'Needs attention' };
-  if (run.kind === 'stopped') return { icon: new vscode.ThemeIcon('debug-pause'), label: 'Not followed' };
+  if (run.kind === 'starting') return { icon: new vscode.ThemeIcon('loading~spin'), label: vscode.l10n.t('Starting…') };
+  if (run.kind === 'checking') return { icon: new vscode.ThemeIcon('loading~spin'), label: vscode.l10n.t('Checking…') };
+  if (run.kind === 'following') return { icon: new vscode.ThemeIcon('loading~spin'), label: vscode.l10n.t('Running…') };
+  if (run.kind === 'failed') return { icon: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')), label: vscode.l10n.t('Needs attention') };
+  if (run.kind === 'stopped') return { icon: new vscode.ThemeIcon('debug-pause'), label: vscode.l10n.t('Not followed') };
   const latest = entry.evaluations?.at(-1);
   const outcome = latest ? finalOutcome(latest) : undefined;
-  if (outcome && outcome.kind !== 'success') return { icon: new vscode.ThemeIcon('warning'), label: 'No answer' };
+  if (outcome && outcome.kind !== 'success') return { icon: new vscode.ThemeIcon('warning'), label: vscode.l10n.t('No answer') };
   return undefined;
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { adviceForSignInError } from '../../../src/core/signInErrors';
+import { adviceForSignInError, FORBIDDEN_ADVICE, tenantOfToken, wrongTenantAdvice } from '../../../src/core/signInErrors';
 
 describe('sign-in failure advice', () => {
   it('explains each known AADSTS failure and points at the setup guide', () => {
@@ -23,5 +23,61 @@ describe('sign-in failure advice', () => {
   it('returns nothing for errors it does not know', () => {
     assert.equal(adviceForSignInError(new Error('User did not consent to login.')), undefined);
     assert.equal(adviceForSignInError('network down'), undefined);
+  });
+});
+
+const HOME = '11111111-2222-4333-8444-555555555555';
+const RESOURCE = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+const jwt = (claims: Record<string, unknown>): string =>
+  `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+
+describe('guest accounts (B2B) and the wrong tenant', () => {
+  it('AADSTS50020 / 90072 / 50034: not a guest of that tenant; says to get invited or set Tenant Id', () => {
+    const messages = [
+      "AADSTS50020: User account 'guest@fabrikam.com' from identity provider 'https://sts.windows.net/" + HOME + "/' does not exist in tenant 'Contoso' and cannot access the application.",
+      "AADSTS90072: User account 'guest@fabrikam.com' from identity provider 'https://sts.windows.net/" + HOME + "/' does not exist in tenant 'Contoso'. The account needs to be added as an external user in the tenant first.",
+      "AADSTS50034: The user account guest@fabrikam.com does not exist in the contoso.com directory.",
+    ];
+    for (const m of messages) {
+      const advice = adviceForSignInError(new Error(m));
+      assert.ok(advice, m);
+      assert.match(advice.message, /not a member or guest of the tenant/);
+      assert.match(advice.message, /invite you as a guest/);
+      assert.match(advice.message, /Auth: Tenant Id/);
+      assert.equal(advice.showSetupGuide, true);
+    }
+  });
+
+  it('AADSTS700016 tells a guest to use the tenant where the app is registered', () => {
+    const advice = adviceForSignInError(new Error("AADSTS700016: Application with identifier 'x' was not found in the directory 'Fabrikam'."));
+    assert.match(advice?.message ?? '', /where you are a guest, set Tenant Id/);
+  });
+
+  it('a 403 mentions the guest case', () => {
+    assert.match(FORBIDDEN_ADVICE.message, /guest account.*Tenant Id/i);
+  });
+
+  it('reads tid from a token; opaque or odd tokens have none', () => {
+    assert.equal(tenantOfToken(jwt({ tid: HOME })), HOME);
+    assert.equal(tenantOfToken('opaque-token'), undefined);
+    assert.equal(tenantOfToken(jwt({ tid: 42 })), undefined);
+    assert.equal(tenantOfToken(jwt({ tid: 'not-a-guid' })), undefined);
+    assert.equal(tenantOfToken('a.%%%.b'), undefined);
+  });
+
+  it('a token for the home tenant while another tenant is configured is refused with what to do', () => {
+    const advice = wrongTenantAdvice(RESOURCE, jwt({ tid: HOME }), 'guest@fabrikam.com');
+    assert.ok(advice);
+    assert.match(advice.message, new RegExp(`token for tenant ${HOME}, not for the configured tenant ${RESOURCE}`));
+    assert.match(advice.message, /guest@fabrikam\.com/);
+    assert.match(advice.message, /nothing is sent/);
+    assert.match(advice.message, /Auth: Tenant Id/);
+  });
+
+  it('no complaint when the tenants match (any case), or nothing can be compared', () => {
+    assert.equal(wrongTenantAdvice(RESOURCE.toUpperCase(), jwt({ tid: RESOURCE }), 'a'), undefined);
+    assert.equal(wrongTenantAdvice('organizations', jwt({ tid: HOME }), 'a'), undefined);
+    assert.equal(wrongTenantAdvice('contoso.onmicrosoft.com', jwt({ tid: HOME }), 'a'), undefined);
+    assert.equal(wrongTenantAdvice(RESOURCE, 'opaque-token', 'a'), undefined);
   });
 });
