@@ -23,7 +23,10 @@ import {
   GraphCancelledError,
   isAuthError,
   isCancelledError,
+  isMalformedResponseError,
+  isNetworkError,
   isThrottledError,
+  isTimeoutError,
   mayHaveBeenProcessed,
   OUTCOME_MESSAGES,
   outcomeOf,
@@ -161,6 +164,17 @@ function newestFirst(a: Session, b: Session): number {
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** A failure in a few words, for a note next to a running prompt (the request log has the details). */
+function briefly(e: unknown): string {
+  const status = (e as { status?: number }).status;
+  if (isThrottledError(e)) return status === 503 ? 'Microsoft Graph is temporarily unavailable (HTTP 503)' : 'Microsoft Graph is throttling requests';
+  if (isTimeoutError(e)) return 'Microsoft Graph did not answer in time';
+  if (isNetworkError(e)) return 'the connection to Microsoft Graph failed';
+  if (isMalformedResponseError(e)) return 'Graph sent an answer that could not be read';
+  if (status !== undefined) return `Graph returned HTTP ${status}`;
+  return failureCause(e);
 }
 
 export class CopilotEngine {
@@ -1013,7 +1027,7 @@ export class CopilotEngine {
         nextAt = Date.now() + wait;
         // Still following: the prompt says why the state is not moving (a good read replaces the note).
         if (p.run.kind === 'following') {
-          const note = `Could not read the evaluation (${failureCause(e)}); checking again in ${Math.max(1, Math.round(wait / 1000))} s.`;
+          const note = `Could not read the evaluation (${briefly(e)}); checking again in ${Math.max(1, Math.round(wait / 1000))} s.`;
           this.setRun(p, { kind: 'following', evaluationId: f.ref.evaluationId, note });
         }
       }

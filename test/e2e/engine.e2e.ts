@@ -1,6 +1,7 @@
 // What the engine promises, seen through the real UI: a double click on Re-run is one billed run, a lost
 // response is found (not re-sent), a closed panel still gets its answer (and says so), the tree shows a prompt
-// sent from the panel at once, cancel is offered and a refusal explained.
+// sent from the panel at once, cancel is offered and a refusal explained, failing reads of a running evaluation
+// are explained on the prompt.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import {
@@ -161,5 +162,23 @@ describe('Engine: exactly once and followed to the answer, in the real workbench
     await screenshot(page, 'cancel-refused');
     await clickNotificationButton(page, /does not support cancelling/, 'Stop Following');
     await second.locator('.note', { hasText: 'Stopped following' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('reads of a running evaluation that keep failing say so on the prompt; the answer follows once they recover', async () => {
+    const page = wb.page;
+    const frame = await sessionPanel(page, name);
+    await emulator.answer({ match: 'outage while running', content: 'Answered after the outage', runningMs: 1000, once: true });
+    await emulator.fault({ kind: 'status', status: 504, count: 1000, method: 'GET', path: '/evaluations/' });
+    try {
+      await send(frame, 'Read during an outage while running');
+      const article = frame.locator('article.prompt', { hasText: 'outage while running' });
+      await article.locator('.run-note', { hasText: /Could not read the evaluation \(Graph returned HTTP 504/ }).waitFor({ timeout: 30_000 });
+      await screenshot(page, 'panel-poll-failing-note');
+      await emulator.clearFaults();
+      await article.locator('.answer', { hasText: 'Answered after the outage' }).waitFor({ timeout: 30_000 });
+      assert.equal(await article.locator('.run-note').count(), 0, 'the note is gone with the answer');
+    } finally {
+      await emulator.clearFaults();
+    }
   });
 });

@@ -331,13 +331,13 @@ const FAULTS: Fault[] = [
     name: '429 with Retry-After',
     lasting: true,
     spec: (t) => ({ kind: 'status', status: 429, retryAfter: '0.05', ...t }),
-    expect: { default: [/throttling requests/, /Try again in 0\.1 s/] },
+    expect: { default: [/throttling requests/, /Try again in 0\.1 s/], poll: [/^Could not read the evaluation \(Microsoft Graph is throttling requests\); checking again in 1 s\.$/] },
   },
   {
     name: '429 without Retry-After',
     lasting: true,
     spec: (t) => ({ kind: 'status', status: 429, retryAfter: null, ...t }),
-    expect: { default: [/throttling requests/, /Try again later/] },
+    expect: { default: [/throttling requests/, /Try again later/], poll: [/^Could not read the evaluation \(Microsoft Graph is throttling requests\); checking again/] },
   },
   {
     name: '503 burst',
