@@ -169,16 +169,17 @@ describe('Engine: exactly once and followed to the answer, in the real workbench
     const frame = await sessionPanel(page, name);
     await emulator.answer({ match: 'outage while running', content: 'Answered after the outage', runningMs: 1000, once: true });
     await emulator.fault({ kind: 'status', status: 504, count: 1000, method: 'GET', path: '/evaluations/' });
+    const article = frame.locator('article.prompt', { hasText: 'outage while running' });
     try {
       await send(frame, 'Read during an outage while running');
-      const article = frame.locator('article.prompt', { hasText: 'outage while running' });
       await article.locator('.run-note', { hasText: /Could not read the evaluation \(Graph returned HTTP 504/ }).waitFor({ timeout: 30_000 });
-      await screenshot(page, 'panel-poll-failing-note');
-      await emulator.clearFaults();
-      await article.locator('.answer', { hasText: 'Answered after the outage' }).waitFor({ timeout: 30_000 });
-      assert.equal(await article.locator('.run-note').count(), 0, 'the note is gone with the answer');
-    } finally {
-      await emulator.clearFaults();
+    } catch (e) {
+      await emulator.clearFaults().catch(() => undefined); // the failure above is the one to report
+      throw e;
     }
+    await screenshot(page, 'panel-poll-failing-note');
+    await emulator.clearFaults();
+    await article.locator('.answer', { hasText: 'Answered after the outage' }).waitFor({ timeout: 30_000 });
+    assert.equal(await article.locator('.run-note').count(), 0, 'the note is gone with the answer');
   });
 });
