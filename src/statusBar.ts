@@ -24,7 +24,10 @@ export class StatusBar extends Disposable {
     const readOnly = this.copilot.readOnly ? ` ${vscode.l10n.t('(read-only)')}` : '';
     if (account && this.copilot.engine.signInNeeded) {
       this.item.text = `$(warning) ${vscode.l10n.t('Security Copilot: Sign in again')}`;
-      this.item.tooltip = vscode.l10n.t('Microsoft Graph no longer accepts your sign-in; background updates stopped. Click to sign in again.');
+      const claims = this.copilot.auth.claimsMessage;
+      this.item.tooltip = claims
+        ? vscode.l10n.t('{0} Background updates stopped. Click to sign in again.', claims.message)
+        : vscode.l10n.t('Microsoft Graph no longer accepts your sign-in; background updates stopped. Click to sign in again.');
       this.item.accessibilityInformation = { label: vscode.l10n.t('Security Copilot, sign in again') };
       this.item.command = 'securityCopilot.signInAgain';
       return;

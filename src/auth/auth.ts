@@ -1,18 +1,22 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
-import type { TokenRequestOptions } from '../graph';
+import { GraphAuthError, type TokenRequestOptions } from '../graph';
 import type { AuthMethod } from '../identity/types';
 import type { Log } from '../log';
 import { Disposable } from '../lifecycle';
 import type { SignInBackend } from './backend';
-import { isSignedOutError, SignedOutError, WrongTenantError } from './errors';
-import { describeClaimsChallenge } from '../core/claims';
+import { CLAIMS_CHALLENGE, CLAIMS_NOT_SATISFIED, isSignedOutError, SignInTimeoutError, WrongTenantError } from './errors';
+import { describeClaimsChallenge, describeUnsatisfiedClaims, sameClaims, type UnsatisfiedClaims } from '../core/claims';
 import { wrongTenantAdvice } from '../core/signInErrors';
 import { IdentityBackend } from './identityBackend';
 import type { SignInSecrets } from './secrets';
 import { VsCodeBackend } from './vscodeBackend';
 
-export { SignedOutError, isSignedOutError, WrongTenantError } from './errors';
+export { CLAIMS_CHALLENGE, CLAIMS_NOT_SATISFIED, SignedOutError, SignInTimeoutError, isSignedOutError, WrongTenantError } from './errors';
+
+/** How long a silent token request may take before background work gives up on it. */
+export const SILENT_TOKEN_TIMEOUT_MS = 60_000;
+
 
 /** The delegated Graph permission every call needs (reads accept Read.All, but creating sessions needs ReadWrite). */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/SecurityCopilotWorkspaces.ReadWrite.All';
@@ -49,11 +53,18 @@ export class Auth extends Disposable {
   /** Fires after an interactive re-sign-in succeeded (same or other account): paused work may resume. */
   readonly onDidReauthenticate = this.reauthenticated.event;
   private session: vscode.AuthenticationSession | undefined;
-  private refreshing: Promise<string> | undefined;
+  /** Silent refreshes in flight, by the claims they ask for ('' for none). */
+  private readonly refreshing = new Map<string, Promise<string>>();
   private current: { key: string; backend: SignInBackend } | undefined;
   private secretsVersion = 0;
   /** Claims of the last Conditional Access challenge, until an interactive sign-in satisfied them. */
   private pendingClaims: string | undefined;
+  /** The claims the last interactive sign-in was made for, and the token it returned. */
+  private claimsSignIn: { claims: string; token: string; notPassed: boolean } | undefined;
+  /** Graph asked again for the claims of the last sign-in, with its token: that sign-in did not satisfy them. */
+  private unsatisfied: UnsatisfiedClaims | undefined;
+  /** How long a silent token request may take (background work must not wait forever). Tests shorten it. */
+  silentTimeoutMs = SILENT_TOKEN_TIMEOUT_MS;
 
   constructor(
     private readonly settings: () => Settings,
@@ -86,6 +97,15 @@ export class Auth extends Disposable {
     return this.pendingClaims;
   }
 
+  /**
+   * What the user reads about a pending Conditional Access challenge: what the policy asks for, or (after a
+   * sign-in that did not satisfy it) that signing in again the same way will not help. Undefined: none.
+   */
+  get claimsMessage(): { message: string; unsatisfied: boolean } | undefined {
+    if (this.unsatisfied) return { message: describeUnsatisfiedClaims(this.unsatisfied), unsatisfied: true };
+    return this.pendingClaims ? { message: describeClaimsChallenge(this.pendingClaims), unsatisfied: false } : undefined;
+  }
+
   /** The backend for the current settings; a new one (and no session) when the method or its settings changed. */
   private get backend(): SignInBackend {
     const s = this.settings();
@@ -93,6 +113,10 @@ export class Auth extends Disposable {
     const key = JSON.stringify([s.method, s.providerId, s.clientId, s.tenantId, s.access, s.authority, this.secretsVersion]);
     if (this.current?.key !== key) {
       this.current?.backend.dispose();
+      // Another sign-in: a challenge the previous one got (and whether it satisfied it) no longer applies.
+      this.pendingClaims = undefined;
+      this.unsatisfied = undefined;
+      this.claimsSignIn = undefined;
       const backend: SignInBackend =
         s.method === 'vscode'
           ? new VsCodeBackend(s.providerId, scopes, this.log, () => void this.check())
@@ -124,9 +148,18 @@ export class Auth extends Disposable {
     return session;
   }
 
-  /** Silently looks for a session; never shows UI. A session for the wrong tenant counts as none. */
+  /**
+   * Silently looks for a session; never shows UI (and gives up after `silentTimeoutMs`, keeping what it knew).
+   * A session for the wrong tenant counts as none.
+   */
   async check(): Promise<vscode.AuthenticationSession | undefined> {
-    const session = await this.backend.check();
+    let session: vscode.AuthenticationSession | undefined;
+    try {
+      session = await this.silently(this.backend.check());
+    } catch (e) {
+      this.log.warn(e instanceof Error ? e.message : String(e));
+      return this.session;
+    }
     try {
       return this.update(session && this.verify(session));
     } catch (e) {
@@ -135,51 +168,98 @@ export class Auth extends Disposable {
     }
   }
 
+  /** A silent provider call that does not settle in time fails with a clear message instead of waiting forever. */
+  private silently<T>(pending: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new SignInTimeoutError(`The sign-in (method ${this.method}) did not answer within ${Math.round(this.silentTimeoutMs / 1000)} s, so Security Copilot stopped waiting for it. Try again; if it keeps happening, sign in again.`));
+      }, this.silentTimeoutMs);
+      pending.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  }
+
   /**
    * The token provider handed to the Graph client. It never shows UI: background loads and polls must not
-   * raise a modal. `forceRefresh` (after a 401) asks the provider again silently; if Graph still refuses, the
-   * caller stops and offers "Sign in again" (`reauthenticate`), which is the only path that prompts. Claims of
-   * a challenge are remembered for that sign-in.
+   * raise a modal. `forceRefresh` (after a 401) asks the provider again silently, with the claims of a
+   * Conditional Access challenge if Graph sent one; if Graph still refuses, the caller stops and offers "Sign in
+   * again" (`reauthenticate`), which is the only path that prompts. A challenge that needs the user, or that
+   * the last sign-in did not satisfy, fails at once with a GraphAuthError (401, the claims, and what to do).
    */
   readonly getToken = async (options: TokenRequestOptions): Promise<string> => {
     if (options.claims) {
-      this.pendingClaims = options.claims;
-      this.log.warn('Microsoft Graph asked for additional claims (Conditional Access). Sign in again to satisfy them.');
+      this.noteClaims(options.claims);
+      if (this.unsatisfied) throw this.claimsError();
+    } else if (options.forceRefresh && this.pendingClaims) {
+      // A 401 without claims: whatever Conditional Access asked for before is not what is refused now.
+      this.pendingClaims = undefined;
+      this.unsatisfied = undefined;
     }
     if (options.forceRefresh) {
       // Collapse concurrent refreshes (several requests may get a 401 at once) onto one silent re-query.
-      this.refreshing ??= this.silentRefresh(options.claims).finally(() => (this.refreshing = undefined));
-      return this.refreshing;
+      const key = options.claims ?? '';
+      let refresh = this.refreshing.get(key);
+      if (!refresh) {
+        refresh = this.silentRefresh(options.claims).finally(() => this.refreshing.delete(key));
+        this.refreshing.set(key, refresh);
+      }
+      return refresh;
     }
     try {
-      const session = this.verify(await this.backend.token({}));
+      const session = this.verify(await this.silently(this.backend.token({})));
       this.update(session);
       return session.accessToken;
     } catch (e) {
       if (isSignedOutError(e) || e instanceof WrongTenantError) this.update(undefined);
-      throw this.explain(e);
+      throw e;
     }
   };
 
-  /** A sign-in that is needed because of a claims challenge says what the policy asks for. */
-  private explain(e: unknown): unknown {
-    return isSignedOutError(e) && this.pendingClaims ? new SignedOutError(describeClaimsChallenge(this.pendingClaims)) : e;
+  private noteClaims(claims: string): void {
+    const last = this.claimsSignIn;
+    if (last && sameClaims(last.claims, claims) && this.session?.accessToken === last.token) {
+      // The token of the sign-in made for exactly these claims was refused with them again.
+      if (!this.unsatisfied) {
+        this.unsatisfied = { claims, ...(last.notPassed ? { notPassed: { providerId: this.settings().providerId } } : {}) };
+        this.log.warn(`Microsoft Graph asked again for the claims the last sign-in was made for; that sign-in did not satisfy them. ${describeUnsatisfiedClaims(this.unsatisfied)}`);
+      }
+    } else if (!sameClaims(this.pendingClaims, claims)) {
+      this.log.warn('Microsoft Graph asked for additional claims (Conditional Access). Sign in again to satisfy them.');
+    }
+    this.pendingClaims = claims;
+  }
+
+  /** The error for a claims challenge a sign-in is needed for: engine, tree and panels treat it as a refused sign-in. */
+  private claimsError(): GraphAuthError {
+    const claims = this.pendingClaims ?? '';
+    const view = this.claimsMessage;
+    return new GraphAuthError(view?.message ?? describeClaimsChallenge(claims), {
+      status: 401,
+      code: this.unsatisfied ? CLAIMS_NOT_SATISFIED : CLAIMS_CHALLENGE,
+      claims,
+    });
   }
 
   private async silentRefresh(claims: string | undefined): Promise<string> {
-    this.log.info('Graph rejected the token; asking the sign-in provider again (silently).');
+    this.log.info(`Graph rejected the token; asking the sign-in provider again (silently${claims ? ', with the claims' : ''}).`);
     try {
-      const session = this.verify(await this.backend.token({ forceRefresh: true, ...(claims ? { claims } : {}) }));
+      const session = this.verify(await this.silently(this.backend.token({ forceRefresh: true, ...(claims ? { claims } : {}) })));
       this.update(session);
       return session.accessToken;
     } catch (e) {
-      throw this.explain(e);
+      // Signed out, or (with claims) the user has to sign in for them: still signed in, but the token won't do.
+      if (isSignedOutError(e) && this.pendingClaims) throw this.claimsError();
+      if (isSignedOutError(e) || e instanceof WrongTenantError) this.update(undefined);
+      throw e;
     }
   }
 
-  private signedIn(session: vscode.AuthenticationSession): vscode.AuthenticationSession {
+  private signedIn(session: vscode.AuthenticationSession, claims: string | undefined): vscode.AuthenticationSession {
     this.verify(session);
+    // Kept until Graph accepts or refuses the new token: refused with the same claims means this sign-in did
+    // not satisfy them (see noteClaims).
+    this.claimsSignIn = claims ? { claims, token: session.accessToken, notPassed: !!this.backend.claimsUnsupported } : undefined;
     this.pendingClaims = undefined;
+    this.unsatisfied = undefined;
     this.update(session);
     this.reauthenticated.fire(session);
     return session;
@@ -188,14 +268,14 @@ export class Auth extends Disposable {
   /** Interactive re-sign-in after Graph kept rejecting the token ("Sign in again" buttons only). */
   async reauthenticate(): Promise<vscode.AuthenticationSession> {
     const claims = this.pendingClaims;
-    return this.signedIn(await this.backend.reauthenticate(claims ? { claims } : {}));
+    return this.signedIn(await this.backend.reauthenticate(claims ? { claims } : {}), claims);
   }
 
   /** Interactive sign-in (Sign In command, welcome view button). */
   async signIn(): Promise<vscode.AuthenticationSession> {
     const claims = this.pendingClaims;
-    const session = this.signedIn(await this.backend.signIn(claims ? { claims } : {}));
-    this.log.info(`Signed in as ${session.account.label}.`);
+    const session = this.signedIn(await this.backend.signIn(claims ? { claims } : {}), claims);
+    this.log.info(`Signed in as ${session.account.label}${claims ? ' (with the claims Conditional Access asked for)' : ''}.`);
     return session;
   }
 

@@ -10,6 +10,11 @@ export interface TokenRequest {
  * loads and polls); only `signIn`, `reauthenticate` and `switchAccount` (user actions) may.
  */
 export interface SignInBackend extends vscode.Disposable {
+  /**
+   * True once the backend found that it cannot pass Conditional Access claims on (a VS Code provider without
+   * challenge support): its sign-ins still work, but cannot satisfy a claims challenge.
+   */
+  readonly claimsUnsupported?: boolean;
   /** Silently: the current session, or undefined when nobody is signed in. Never throws. */
   check(): Promise<vscode.AuthenticationSession | undefined>;
   /** Silently: a session with a fresh enough token; throws SignedOutError when a sign-in is needed. */

@@ -22,3 +22,13 @@ export class SignInConfigurationError extends Error {
 export class WrongTenantError extends Error {
   override readonly name = 'WrongTenantError';
 }
+
+/** `code` of the GraphAuthError raised for a claims challenge a sign-in is needed for. */
+export const CLAIMS_CHALLENGE = 'insufficient_claims';
+/** `code` of the GraphAuthError raised when Graph asks again for claims the last sign-in was made for. */
+export const CLAIMS_NOT_SATISFIED = 'claimsNotSatisfied';
+
+/** The provider did not answer a silent token request in time. */
+export class SignInTimeoutError extends Error {
+  override readonly name = 'SignInTimeoutError';
+}

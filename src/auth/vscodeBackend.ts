@@ -23,6 +23,9 @@ export class VsCodeBackend implements SignInBackend {
     this.subscription.dispose();
   }
 
+  /** Set once the provider refused a challenge request (see `withClaims`). */
+  claimsUnsupported = false;
+
   async check(): Promise<vscode.AuthenticationSession | undefined> {
     try {
       return await vscode.authentication.getSession(this.providerId, this.scopes, { silent: true });
@@ -32,41 +35,69 @@ export class VsCodeBackend implements SignInBackend {
     }
   }
 
-  async token(_request: TokenRequest & { forceRefresh?: boolean }): Promise<vscode.AuthenticationSession> {
-    const session = await this.check();
+  async token(request: TokenRequest & { forceRefresh?: boolean }): Promise<vscode.AuthenticationSession> {
+    // With claims, the provider is asked silently first: it may satisfy them from its refresh token (the
+    // Microsoft provider redeems it with the claims). No session means the user has to sign in for them.
+    const session = request.claims
+      ? await this.withClaims(request.claims, (req) => vscode.authentication.getSession(this.providerId, req, { silent: true }), () => this.check())
+      : await this.check();
     if (!session) throw new SignedOutError();
     return session;
   }
 
   /**
-   * The scopes, or (with claims of a Conditional Access challenge) the challenge-aware request (stable since
-   * VS Code 1.105): the provider reads the claims from the WWW-Authenticate value, our scopes are the fallback.
+   * The challenge-aware request (stable since VS Code 1.105): the provider reads the claims from the
+   * WWW-Authenticate value, our scopes are the fallback.
    */
-  private request(claims: string | undefined): readonly string[] | vscode.AuthenticationWwwAuthenticateRequest {
-    if (!claims) return this.scopes;
+  private challenge(claims: string): vscode.AuthenticationWwwAuthenticateRequest {
     const encoded = Buffer.from(claims, 'utf8').toString('base64');
     return { wwwAuthenticate: `Bearer realm="", error="insufficient_claims", claims="${encoded}"`, fallbackScopes: this.scopes };
   }
 
+  /**
+   * Runs a getSession with the challenge, or the fallback when the provider cannot take challenges. The API
+   * documentation only says the provider "must support handling challenges"; it does not say what happens
+   * when it does not. VS Code 1.139 rejects with "The authentication provider '…' does not support getting
+   * (creating) sessions from challenges" (a provider opts in with `supportsChallenges`); another version might
+   * hand the fallback scopes to the provider instead. Both end here: a refusal naming challenges falls back to
+   * the plain scopes (and is remembered, so the user can be told the claims were not passed on); any other
+   * error (a cancelled sign-in…) is the answer.
+   */
+  private async withClaims<T>(
+    claims: string,
+    run: (request: vscode.AuthenticationWwwAuthenticateRequest) => Thenable<T>,
+    fallback: () => Thenable<T> | Promise<T>,
+  ): Promise<T> {
+    if (!this.claimsUnsupported) {
+      try {
+        return await run(this.challenge(claims));
+      } catch (e) {
+        if (!(e instanceof Error) || !/challenge/i.test(e.message) || e instanceof vscode.CancellationError) throw e;
+        this.claimsUnsupported = true;
+        this.log.warn(`The sign-in provider "${this.providerId}" cannot take Conditional Access claims (${e.message}); signing in without them.`);
+      }
+    }
+    return fallback();
+  }
+
+  private forceNew(claims: string | undefined, detail: string): Promise<vscode.AuthenticationSession> {
+    const options = { forceNewSession: { detail } };
+    const plain = (): Thenable<vscode.AuthenticationSession> => vscode.authentication.getSession(this.providerId, this.scopes, options);
+    return claims ? this.withClaims(claims, (req) => vscode.authentication.getSession(this.providerId, req, options), plain) : Promise.resolve(plain());
+  }
+
   signIn(request: TokenRequest): Promise<vscode.AuthenticationSession> {
-    return Promise.resolve(
-      request.claims
-        ? vscode.authentication.getSession(this.providerId, this.request(request.claims), {
-            forceNewSession: { detail: vscode.l10n.t('Your organization asks you to sign in again (Conditional Access) to use Security Copilot.') },
-          })
-        : vscode.authentication.getSession(this.providerId, this.scopes, { createIfNone: true }),
-    );
+    return request.claims
+      ? this.forceNew(request.claims, vscode.l10n.t('Your organization asks you to sign in again (Conditional Access) to use Security Copilot.'))
+      : Promise.resolve(vscode.authentication.getSession(this.providerId, this.scopes, { createIfNone: true }));
   }
 
   reauthenticate(request: TokenRequest): Promise<vscode.AuthenticationSession> {
-    return Promise.resolve(
-      vscode.authentication.getSession(this.providerId, this.request(request.claims), {
-        forceNewSession: {
-          detail: request.claims
-            ? vscode.l10n.t('Your organization asks you to sign in again (Conditional Access) to use Security Copilot.')
-            : vscode.l10n.t('Microsoft Graph rejected the Security Copilot token. Sign in again to continue.'),
-        },
-      }),
+    return this.forceNew(
+      request.claims,
+      request.claims
+        ? vscode.l10n.t('Your organization asks you to sign in again (Conditional Access) to use Security Copilot.')
+        : vscode.l10n.t('Microsoft Graph rejected the Security Copilot token. Sign in again to continue.'),
     );
   }
 

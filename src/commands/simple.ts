@@ -33,8 +33,9 @@ export const signIn: CommandDefinition = {
       const session = await ctx.copilot.auth.signIn();
       return session.account.label;
     } catch (e) {
-      // Known sign-in failures (AADSTS…) get advice and a setup-guide button.
-      await showError(vscode.l10n.t('Sign-in failed'), e);
+      // Known sign-in failures (AADSTS…) get advice and a setup-guide button. The command settles now, not
+      // when the user dismisses the notification.
+      void showError(vscode.l10n.t('Sign-in failed'), e);
       return undefined;
     }
   },
@@ -50,7 +51,7 @@ export const signInAgain: CommandDefinition = {
       ctx.copilot.engine.resumeAfterSignIn();
       return session.account.label;
     } catch (e) {
-      await showError(vscode.l10n.t('Sign-in failed'), e);
+      void showError(vscode.l10n.t('Sign-in failed'), e);
       return undefined;
     }
   },

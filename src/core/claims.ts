@@ -1,16 +1,63 @@
 // What a Conditional Access claims challenge asks of the user, in words. No `vscode` import.
 
-/** E.g. `{"access_token":{"acrs":{"essential":true,"value":"c1"}}}` -> "… (authentication context c1)". */
-export function describeClaimsChallenge(claims: string): string {
-  let contexts: string[] = [];
+/** The authentication contexts (`acrs`) a claims request asks for: {"access_token":{"acrs":{"value(s)":…}}}. */
+export function requestedContexts(claims: string): string[] {
   try {
     const parsed = JSON.parse(claims) as { access_token?: { acrs?: { value?: unknown; values?: unknown } } };
     const acrs = parsed.access_token?.acrs;
     const values = Array.isArray(acrs?.values) ? acrs.values : acrs?.value !== undefined ? [acrs.value] : [];
-    contexts = values.filter((v): v is string => typeof v === 'string');
+    return values.filter((v): v is string => typeof v === 'string');
   } catch {
-    // not JSON: the generic sentence
+    return []; // not JSON: the generic sentence
   }
-  const which = contexts.length ? ` (authentication context ${contexts.join(', ')})` : '';
-  return `Your organization's Conditional Access policy asks for an additional sign-in step${which}, such as multi-factor authentication or a compliant device. Sign in again to continue.`;
+}
+
+function which(claims: string): string {
+  const contexts = requestedContexts(claims);
+  return contexts.length ? ` (authentication context ${contexts.join(', ')})` : '';
+}
+
+/** E.g. `{"access_token":{"acrs":{"essential":true,"value":"c1"}}}` -> "… (authentication context c1)". */
+export function describeClaimsChallenge(claims: string): string {
+  return `Your organization's Conditional Access policy asks for an additional sign-in step${which(claims)}, such as multi-factor authentication or a compliant device. Sign in again to continue.`;
+}
+
+/** Two claims requests ask for the same thing (JSON compared as values, so key order and spacing don't matter). */
+export function sameClaims(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const canonical = (s: string): string => {
+    try {
+      const sort = (v: unknown): unknown =>
+        Array.isArray(v) ? v.map(sort) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)).map(([k, x]) => [k, sort(x)])) : v;
+      return JSON.stringify(sort(JSON.parse(s)));
+    } catch {
+      return s.trim();
+    }
+  };
+  return canonical(a) === canonical(b);
+}
+
+export interface UnsatisfiedClaims {
+  claims: string;
+  /** The sign-in provider could not take the claims (a VS Code provider without challenge support). */
+  notPassed?: { providerId: string };
+}
+
+/**
+ * Graph asked again for the claims the last sign-in was made for, with the token that sign-in returned: signing
+ * in again the same way will not help, so say what happened and what to do instead of offering a loop.
+ */
+export function describeUnsatisfiedClaims(u: UnsatisfiedClaims): string {
+  if (u.notPassed) {
+    return (
+      `You signed in again, but Microsoft Graph still asks for an additional sign-in step${which(u.claims)}: the sign-in provider ` +
+      `"${u.notPassed.providerId}" does not accept Conditional Access claims, so the new token could not satisfy your ` +
+      "organization's policy. Use VS Code's Microsoft sign-in (securityCopilot.auth.providerId \"microsoft\") or another sign-in method."
+    );
+  }
+  return (
+    `You signed in again, but Microsoft Graph still asks for an additional sign-in step${which(u.claims)}: the new token does not ` +
+    "satisfy your organization's Conditional Access policy. Ask your administrator what the policy requires (for example " +
+    'multi-factor authentication, a compliant device or a trusted location). Details are in the log.'
+  );
 }

@@ -1,7 +1,8 @@
 // What the user reads for a failure: the one mapping the tree's error rows, the panel, notifications, chat and
 // promptbook cells share (through src/errors.ts). No `vscode` import: the fault tests check it in plain Node.
-import { isSignedOutError } from '../auth/errors';
-import { isGraphError, MAY_HAVE_BEEN_PROCESSED, mayHaveBeenProcessed, type GraphError } from '../graph';
+import { CLAIMS_CHALLENGE, CLAIMS_NOT_SATISFIED, isSignedOutError } from '../auth/errors';
+import { isAuthError, isGraphError, MAY_HAVE_BEEN_PROCESSED, mayHaveBeenProcessed, type GraphError } from '../graph';
+import { describeClaimsChallenge } from './claims';
 import { redact } from '../masking/rules';
 import { adviceForSignInError, FORBIDDEN_ADVICE } from './signInErrors';
 
@@ -49,6 +50,9 @@ export function describeFailure(error: unknown, isCancellation: (e: unknown) => 
         return view('Cancelled.', { cancelled: true });
       case 'GraphAuthError':
         if (error.status === 403) return view(FORBIDDEN_ADVICE.message + graphStatus(error), { setupGuide: true });
+        // A Conditional Access challenge says what the policy asks for (the sign-in made for it, if it fell short).
+        if (error.code === CLAIMS_CHALLENGE || error.code === CLAIMS_NOT_SATISFIED) return view(error.message, { signIn: true });
+        if (isAuthError(error) && error.claims) return view(`${describeClaimsChallenge(error.claims)}${graphStatus(error)}`, { signIn: true });
         return view(`Microsoft Graph rejected your sign-in. Sign in again.${graphStatus(error)}`, { signIn: true });
       default: {
         // A create that failed ambiguously is never retried; say so (once), so the user checks before trying again.
@@ -58,7 +62,7 @@ export function describeFailure(error: unknown, isCancellation: (e: unknown) => 
       }
     }
   }
-  if (error instanceof Error && error.name === 'ConfigurationError') return view(error.message);
+  if (error instanceof Error && (error.name === 'ConfigurationError' || error.name === 'SignInTimeoutError')) return view(error.message);
   if (error instanceof Error && error.name === 'WrongTenantError') return view(error.message, { setupGuide: true });
   const advice = adviceForSignInError(error);
   // Not localised yet: this mapping (no vscode import) and Graph's own messages stay in English.

@@ -1205,6 +1205,8 @@ export class CopilotEngine {
     if (!this.signInRequired) return;
     this.signInRequired = false;
     this.signInChanged.fire(false);
+    // The list load the refused sign-in failed is background work too.
+    if (this.listStatus === 'error' && isAuthError(this.listError)) void this.reloadList();
     for (const d of this.details.values()) {
       for (const p of d.prompts.values()) {
         if (p.run.kind === 'failed' && p.run.signIn) void this.retry(p.sessionId, p.prompt.id).catch(() => undefined);

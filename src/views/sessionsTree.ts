@@ -170,11 +170,17 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   }
 
   private signInAgainRow(): Node {
+    // A Conditional Access challenge says what is asked (or that the last sign-in did not satisfy it).
+    const claims = this.copilot.auth.claimsMessage;
     return {
       kind: 'message',
       key: 'signInAgain',
-      label: vscode.l10n.t('Graph no longer accepts your sign-in. Sign in again'),
-      tooltip: vscode.l10n.t('Background loading stopped. Click to sign in again.'),
+      label: claims
+        ? claims.unsatisfied
+          ? vscode.l10n.t('Conditional Access: your sign-in did not satisfy the policy')
+          : vscode.l10n.t('Your organization asks for an additional sign-in step. Sign in again')
+        : vscode.l10n.t('Graph no longer accepts your sign-in. Sign in again'),
+      tooltip: claims ? vscode.l10n.t('{0} Background loading stopped.', claims.message) : vscode.l10n.t('Background loading stopped. Click to sign in again.'),
       icon: 'sign-in',
       error: true,
       command: { command: 'securityCopilot.signInAgain', title: vscode.l10n.t('Sign In Again') },
