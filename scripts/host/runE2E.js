@@ -46,8 +46,13 @@ async function main() {
     { vsix: await packageAuthFixture(log), id: AUTH_FIXTURE_ID },
     { vsix: paths.productVsix, id: PRODUCT_ID },
   ]);
+  // The identity stand-in (device code sign-in tests) serves https with a certificate made at start: the
+  // extension host trusts it through NODE_EXTRA_CA_CERTS, this process (the tests' control calls) through
+  // SC_IDENTITY_CA_FILE. The browser itself never has to: only the extension host talks to the stand-in.
+  const identityCa = path.join(paths.runs, `${runName}-identity-ca.pem`);
+  fs.rmSync(identityCa, { force: true });
   const emulator = await startEmulator({
-    args: ['--quiet', '--seed', '12x2', '--created-ms', '200', '--running-ms', '800'],
+    args: ['--quiet', '--seed', '12x2', '--created-ms', '200', '--running-ms', '800', '--identity', '--identity-ca-file', identityCa],
     logFile: path.join(paths.runs, `${runName}-emulator.log`),
     log,
   });
@@ -55,14 +60,20 @@ async function main() {
     name: runName,
     extensionsDir,
     log,
+    env: { NODE_EXTRA_CA_CERTS: identityCa },
     settings: {
       'securityCopilot.graphEndpoint': emulator.url,
       'securityCopilot.auth.providerId': AUTH_PROVIDER_ID,
+      // VS Code adds the OS certificates to every TLS request as an explicit CA list, which leaves out
+      // NODE_EXTRA_CA_CERTS (the identity stand-in's certificate). Offline, the OS certificates are not needed.
+      'http.systemCertificates': false,
     },
   });
 
   process.env.SC_CODE_SERVER_URL = server.workbenchUrl();
   process.env.SC_EMULATOR_URL = emulator.url;
+  process.env.SC_IDENTITY_URL = emulator.identityUrl;
+  process.env.SC_IDENTITY_CA_FILE = identityCa;
   process.env.SC_SCREENSHOT_DIR = paths.screenshots;
   process.env.SC_E2E_RUN_DIR = server.runDir;
   // The only children from here on are the tests' browsers: keep chromium's crash database out of the home folder.

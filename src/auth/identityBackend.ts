@@ -130,9 +130,22 @@ export class IdentityBackend implements SignInBackend {
     this.active = controller;
     try {
       const run = (): Promise<IdentityToken> => identity.signIn({ ...request, signal: controller.signal });
-      const token = this.interactive || this.disposed
-        ? await run()
-        : await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Signing in to Security Copilot…') }, run);
+      let token: IdentityToken;
+      if (this.disposed || this.config.method === 'deviceCode') {
+        // The device code notification has its own progress with Cancel (showDeviceCode).
+        token = await run();
+      } else if (this.config.method === 'interactiveBrowser') {
+        // The browser may be closed without finishing: the user can always stop waiting.
+        token = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Security Copilot: finish signing in in your browser…'), cancellable: true },
+          (_progress, cancel) => {
+            cancel.onCancellationRequested(() => controller.abort());
+            return run();
+          },
+        );
+      } else {
+        token = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Signing in to Security Copilot…') }, run);
+      }
       return toSession(token, this.config.scopes);
     } catch (e) {
       if (e instanceof Error && e.name === SIGN_IN_CANCELLED) throw new vscode.CancellationError();
@@ -158,8 +171,9 @@ export class IdentityBackend implements SignInBackend {
 }
 
 /**
- * The device code notification: the code and the link, Copy and Open buttons, and a progress notification
- * with Cancel that stays while the sign-in waits.
+ * The device code notification: the code and the link with Copy and Open buttons, and a progress notification
+ * with Cancel that stays while the sign-in waits (and names the code and the link too, since the first closes
+ * when a button is clicked). Cancel stops the sign-in and says so.
  */
 async function showDeviceCode(prompt: DeviceCodePrompt, cancel: () => void): Promise<void> {
   const copyAndOpen = vscode.l10n.t('Copy Code and Open');
@@ -167,16 +181,18 @@ async function showDeviceCode(prompt: DeviceCodePrompt, cancel: () => void): Pro
   void vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Security Copilot: waiting for you to sign in with code {0}', prompt.userCode),
+      title: vscode.l10n.t('Waiting for the Security Copilot sign-in'),
       cancellable: true,
     },
-    (_progress, token) =>
+    (progress, token) =>
       new Promise<void>((resolve) => {
+        progress.report({ message: vscode.l10n.t('enter the code {0} at {1}', prompt.userCode, prompt.verificationUri) });
         if (prompt.done.aborted) return resolve();
         prompt.done.addEventListener('abort', () => resolve(), { once: true });
         token.onCancellationRequested(() => {
           cancel();
           resolve();
+          void vscode.window.showInformationMessage(vscode.l10n.t('Security Copilot: sign-in cancelled. The code {0} will not be used.', prompt.userCode));
         });
       }),
   );
@@ -185,6 +201,8 @@ async function showDeviceCode(prompt: DeviceCodePrompt, cancel: () => void): Pro
     copyAndOpen,
     copy,
   );
+  // A button of a sign-in that already ended (the notification stays until dismissed) does nothing.
+  if (prompt.done.aborted) return;
   if (choice === copy || choice === copyAndOpen) await vscode.env.clipboard.writeText(prompt.userCode);
   if (choice === copyAndOpen) await vscode.env.openExternal(vscode.Uri.parse(prompt.verificationUri));
 }

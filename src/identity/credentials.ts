@@ -55,6 +55,21 @@ export function accountFromToken(token: string): IdentityAccount {
   return tenantId ? { id, label, tenantId } : { id, label };
 }
 
+/**
+ * Settles when the sign-in does or the signal fires, whichever is first. The device code flow stops polling on
+ * the signal by itself (at its next poll); the browser flow of `@azure/identity` takes no signal and waits for
+ * the redirect as long as the browser stays open, so a cancelled one is left behind (its credential is not used).
+ */
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return pending;
+  if (signal.aborted) return Promise.reject(new IdentityError(SIGN_IN_CANCELLED, 'Sign-in was cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new IdentityError(SIGN_IN_CANCELLED, 'Sign-in was cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 function isAbort(e: unknown): boolean {
   return e instanceof Error && (e.name === 'AbortError' || /aborted|cancel/i.test(e.message));
 }
@@ -170,6 +185,7 @@ class SignIn implements IdentitySignIn {
    * a sign-in" only for a silent request of an interactive method; otherwise the message (AADSTS…) is what counts.
    */
   private translate(e: unknown, silent: boolean): Error {
+    if (e instanceof IdentityError && e.name === SIGN_IN_CANCELLED) return e;
     if (isAbort(e)) return new IdentityError(SIGN_IN_CANCELLED, 'Sign-in was cancelled.', { cause: e });
     if (e instanceof Error && e.name === 'AuthenticationRequiredError' && silent && this.isInteractive) {
       return new IdentityError(INTERACTION_REQUIRED, 'Sign in to Security Copilot to continue.', { cause: e });
@@ -209,10 +225,13 @@ class SignIn implements IdentitySignIn {
       const done = new AbortController();
       this.deviceCodeDone = done;
       try {
-        await cred.authenticate(this.scopes, {
-          ...(options.claims ? { claims: options.claims } : {}),
-          ...(options.signal ? { abortSignal: options.signal } : {}),
-        });
+        await untilAborted(
+          cred.authenticate(this.scopes, {
+            ...(options.claims ? { claims: options.claims } : {}),
+            ...(options.signal ? { abortSignal: options.signal } : {}),
+          }),
+          options.signal,
+        );
       } catch (e) {
         throw this.translate(e, false);
       } finally {
