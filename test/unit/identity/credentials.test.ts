@@ -219,6 +219,23 @@ describe('Sign-in methods through @azure/identity, against the identity stand-in
     assert.match(opened, /code_challenge=/);
   });
 
+  it('interactive browser: a browser closed without signing in does not hold the sign-in: cancelling ends it', async () => {
+    const browserLog = path.join(tmp, 'browser-closed.log');
+    process.env.FAKE_BROWSER_LOG = browserLog;
+    process.env.FAKE_BROWSER_CLOSED = '1';
+    try {
+      const signIn = createSignIn(config({ method: 'interactiveBrowser' }));
+      const controller = new AbortController();
+      const pending = signIn.signIn({ signal: controller.signal });
+      while (!fs.existsSync(browserLog)) await new Promise((r) => setTimeout(r, 20));
+      controller.abort();
+      await assert.rejects(pending, (e: Error) => e.name === SIGN_IN_CANCELLED);
+      await assert.rejects(signIn.getTokenSilently(), (e: Error) => e.name === INTERACTION_REQUIRED, 'not signed in');
+    } finally {
+      delete process.env.FAKE_BROWSER_CLOSED;
+    }
+  });
+
   it('Azure CLI: the token of `az account get-access-token` for Graph, with the tenant', async () => {
     const signIn = createSignIn(config({ method: 'azureCli', clientId: '', tenantId: '00000000-0000-4000-8000-00000000fe11' }));
     const t = await signIn.getTokenSilently();
