@@ -186,6 +186,8 @@ export class CopilotEngine {
   // ---- list ----
   private readonly sessions = new Map<string, Session>();
   private order: string[] = [];
+  /** The keys in `order`, to test membership in O(1). */
+  private readonly inOrder = new Set<string>();
   private nextLink: string | undefined;
   private listStatus: ListState['status'] = 'idle';
   private listError: unknown;
@@ -293,9 +295,8 @@ export class CopilotEngine {
     const key = idKey(session.id);
     const before = this.sessions.get(key);
     this.sessions.set(key, session);
-    if (options.addToList && !this.order.includes(key)) {
-      this.order.unshift(key);
-      this.sortOrder();
+    if (options.addToList && !this.inOrder.has(key)) {
+      this.addToOrder([key]);
       if (this.listStatus === 'idle') this.listStatus = 'loaded';
       this.listChanged.fire();
     }
@@ -306,12 +307,32 @@ export class CopilotEngine {
     }
   }
 
-  private sortOrder(): void {
-    this.order = this.order
-      .map((k) => this.sessions.get(k))
-      .filter((s): s is Session => !!s)
-      .sort(newestFirst)
-      .map((s) => idKey(s.id));
+  /**
+   * Adds sessions (already in `sessions`) to the list, keeping it newest first. Only the new ones are sorted;
+   * a page older than the whole list (the usual next page) is appended, anything else is merged in: a page
+   * costs O(page) or O(list) comparisons, never a sort of the whole list.
+   */
+  private addToOrder(keys: readonly string[]): void {
+    const fresh = [...new Set(keys)].filter((k) => !this.inOrder.has(k) && this.sessions.has(k));
+    if (!fresh.length) return;
+    const session = (k: string) => this.sessions.get(k)!;
+    fresh.sort((a, b) => newestFirst(session(a), session(b)));
+    for (const k of fresh) this.inOrder.add(k);
+    const last = this.order.at(-1);
+    if (last === undefined || newestFirst(session(last), session(fresh[0])) <= 0) {
+      for (const k of fresh) this.order.push(k);
+      return;
+    }
+    const merged: string[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.order.length && j < fresh.length) {
+      if (newestFirst(session(fresh[j]), session(this.order[i])) < 0) merged.push(fresh[j++]);
+      else merged.push(this.order[i++]);
+    }
+    while (i < this.order.length) merged.push(this.order[i++]);
+    while (j < fresh.length) merged.push(fresh[j++]);
+    this.order = merged;
   }
 
   /** Loads the first page, replacing the list. Concurrent calls share one request. */
@@ -333,11 +354,9 @@ export class CopilotEngine {
         });
         if (!current()) return;
         this.order = [];
-        for (const s of page.items) {
-          this.sessions.set(idKey(s.id), s);
-          if (!this.order.includes(idKey(s.id))) this.order.push(idKey(s.id));
-        }
-        this.sortOrder();
+        this.inOrder.clear();
+        for (const s of page.items) this.sessions.set(idKey(s.id), s);
+        this.addToOrder(page.items.map((s) => idKey(s.id)));
         this.nextLink = page.nextLink;
         this.listStatus = 'loaded';
         this.listUnreadable = unreadable;
@@ -372,11 +391,8 @@ export class CopilotEngine {
         let unreadable = 0;
         const page = await this.client.listSessionsPage(this.ws, { nextLink: link, onSkipped: this.skippedLogger(() => unreadable++) });
         if (!current()) return;
-        for (const s of page.items) {
-          this.sessions.set(idKey(s.id), s);
-          if (!this.order.includes(idKey(s.id))) this.order.push(idKey(s.id));
-        }
-        this.sortOrder();
+        for (const s of page.items) this.sessions.set(idKey(s.id), s);
+        this.addToOrder(page.items.map((s) => idKey(s.id)));
         this.nextLink = page.nextLink;
         this.listUnreadable += unreadable;
       } catch (e) {
@@ -1228,6 +1244,7 @@ export class CopilotEngine {
     this.cancelUnsupported = undefined;
     this.sessions.clear();
     this.order = [];
+    this.inOrder.clear();
     this.nextLink = undefined;
     this.listStatus = 'idle';
     this.listError = undefined;
