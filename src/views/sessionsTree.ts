@@ -343,14 +343,14 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     const sessions = this.groupSessions(index);
     const from = FLAT_SESSIONS + index * GROUP_SIZE + 1;
     const to = from + Math.max(0, sessions.length - 1);
-    const item = new vscode.TreeItem(`Sessions ${count.format(from)}–${count.format(to)}`, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(vscode.l10n.t('Sessions {0}–{1}', count.format(from), count.format(to)), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `group:${index}`;
     item.contextValue = 'sessionGroup';
     item.iconPath = new vscode.ThemeIcon('history');
     const newest = formatDay(sessions[0]?.createdDateTime);
     const oldest = formatDay(sessions.at(-1)?.createdDateTime);
     item.description = newest === oldest ? newest : `${newest} – ${oldest}`;
-    item.tooltip = `Older sessions ${count.format(from)} to ${count.format(to)} of those loaded, newest first (created ${item.description}).`;
+    item.tooltip = vscode.l10n.t('Older sessions {0} to {1} of those loaded, newest first (created {2}).', count.format(from), count.format(to), item.description);
     return item;
   }
 
