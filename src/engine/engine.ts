@@ -188,6 +188,9 @@ export class CopilotEngine {
   private order: string[] = [];
   /** The keys in `order`, to test membership in O(1). */
   private readonly inOrder = new Set<string>();
+  /** `list.sessions` as last built, and the change count it was built at (bumped by every order or session change). */
+  private listSessions: { version: number; sessions: readonly Session[] } | undefined;
+  private listVersion = 0;
   private nextLink: string | undefined;
   private listStatus: ListState['status'] = 'idle';
   private listError: unknown;
@@ -270,13 +273,22 @@ export class CopilotEngine {
   get list(): ListState {
     return {
       status: this.listStatus,
-      sessions: this.order.map((k) => this.sessions.get(k)).filter((s): s is Session => !!s),
+      sessions: this.orderedSessions(),
       hasMore: !!this.nextLink,
       loadingMore: !!this.moreLoading,
       error: this.listError,
       moreError: this.moreError,
       unreadable: this.listUnreadable,
     };
+  }
+
+  /** The listed sessions in order: built again only after a change, so reading the list is O(1) (the tree does often). */
+  private orderedSessions(): readonly Session[] {
+    if (this.listSessions?.version !== this.listVersion) {
+      const sessions = this.order.map((k) => this.sessions.get(k)).filter((s): s is Session => !!s);
+      this.listSessions = { version: this.listVersion, sessions };
+    }
+    return this.listSessions.sessions;
   }
 
   session(id: string): Session | undefined {
@@ -295,6 +307,7 @@ export class CopilotEngine {
     const key = idKey(session.id);
     const before = this.sessions.get(key);
     this.sessions.set(key, session);
+    this.listVersion++;
     if (options.addToList && !this.inOrder.has(key)) {
       this.addToOrder([key]);
       if (this.listStatus === 'idle') this.listStatus = 'loaded';
@@ -313,6 +326,7 @@ export class CopilotEngine {
    * costs O(page) or O(list) comparisons, never a sort of the whole list.
    */
   private addToOrder(keys: readonly string[]): void {
+    this.listVersion++; // the sessions of `keys` may be fresher objects even when none is new
     const fresh = [...new Set(keys)].filter((k) => !this.inOrder.has(k) && this.sessions.has(k));
     if (!fresh.length) return;
     const session = (k: string) => this.sessions.get(k)!;
@@ -355,6 +369,7 @@ export class CopilotEngine {
         if (!current()) return;
         this.order = [];
         this.inOrder.clear();
+        this.listVersion++;
         for (const s of page.items) this.sessions.set(idKey(s.id), s);
         this.addToOrder(page.items.map((s) => idKey(s.id)));
         this.nextLink = page.nextLink;
@@ -1245,6 +1260,7 @@ export class CopilotEngine {
     this.sessions.clear();
     this.order = [];
     this.inOrder.clear();
+    this.listVersion++;
     this.nextLink = undefined;
     this.listStatus = 'idle';
     this.listError = undefined;

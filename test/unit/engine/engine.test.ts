@@ -194,5 +194,10 @@ describe('engine: the session list', function () {
     assert.equal(ids[11], '00000000-0000-4000-8000-000000000001');
     assert.equal(ids[61], '00000000-0000-4000-8000-000000000002');
     assert.ok(newestFirst(created()));
+    // Reading the list again without a change is the same list; a rename shows in it.
+    assert.equal(r.engine.list.sessions, r.engine.list.sessions);
+    r.engine.upsertSession({ ...session('00000000-0000-4000-8000-000000000002', oldest), displayName: 'Renamed' });
+    assert.equal(r.engine.list.sessions[61].displayName, 'Renamed');
+    assert.equal(r.engine.list.sessions.length, 62);
   });
 });
