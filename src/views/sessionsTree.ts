@@ -14,9 +14,9 @@ export type ViewState = 'signedOut' | 'misconfigured' | 'empty' | 'loading' | 'r
 /** Most prompts listed under one session in the tree; the panel shows them all. */
 const MAX_PROMPTS_IN_TREE = 200;
 /** The newest sessions loaded are rows of the tree itself, up to this many. */
-export const FLAT_SESSIONS = 500;
+export const FLAT_SESSIONS = 200;
 /** Older loaded sessions are folded into collapsed groups of this many. */
-export const GROUP_SIZE = 500;
+export const GROUP_SIZE = 200;
 
 const count = new Intl.NumberFormat('en-US');
 
@@ -43,11 +43,12 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   private readonly sessionNodes = new Map<string, Node & { kind: 'session' }>();
   private readonly promptNodes = new Map<string, Node & { kind: 'prompt' }>();
   private readonly groupNodes: (Node & { kind: 'group' })[] = [];
+  private readonly sessionItems = new Map<string, { session: Session | undefined; item: vscode.TreeItem }>();
   private readonly loadMoreNode: Node = { kind: 'loadMore' };
   readonly view: vscode.TreeView<Node>;
   private viewState: ViewState | undefined;
-  /** The list as the tree last showed it: session keys in order, and everything else the root rows depend on. */
-  private shownKeys: string[] = [];
+  /** The list as the tree last showed it: the sessions in order, and everything else the root rows depend on. */
+  private shownSessions: readonly Session[] = [];
   private shownShape = '';
 
   constructor(private readonly copilot: Copilot) {
@@ -69,7 +70,8 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
       engine.onDidReset(() => {
         this.sessionNodes.clear();
         this.promptNodes.clear();
-        this.shownKeys = [];
+        this.sessionItems.clear();
+        this.shownSessions = [];
         this.changed.fire(undefined);
       }),
     );
@@ -81,21 +83,23 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
    */
   private onListChanged(): void {
     const list = this.copilot.engine.list;
-    const keys = list.sessions.map((s) => idKey(s.id));
-    const shape = [list.status, list.hasMore, !!list.error, !!list.moreError, list.unreadable, this.copilot.engine.signInNeeded, groupCount(keys.length)].join('|');
-    const before = this.shownKeys;
+    const now = list.sessions;
+    const shape = [list.status, list.hasMore, !!list.error, !!list.moreError, list.unreadable, this.copilot.engine.signInNeeded, groupCount(now.length)].join('|');
+    const before = this.shownSessions;
     const sameShape = shape === this.shownShape;
-    this.shownKeys = keys;
+    this.shownSessions = now;
     this.shownShape = shape;
+    // The first row that is another session than before (the engine keeps unchanged sessions as the same objects).
     let first = 0;
-    while (first < before.length && first < keys.length && before[first] === keys[first]) first++;
-    if (!sameShape || first < Math.min(FLAT_SESSIONS, Math.max(before.length, keys.length))) {
+    if (now === before) first = now.length;
+    else while (first < before.length && first < now.length && (before[first] === now[first] || idKey(before[first].id) === idKey(now[first].id))) first++;
+    if (!sameShape || first < Math.min(FLAT_SESSIONS, Math.max(before.length, now.length))) {
       this.changed.fire(undefined);
       return;
     }
     this.changed.fire(this.loadMoreNode);
-    if (first === before.length && first === keys.length) return;
-    for (let g = Math.floor((first - FLAT_SESSIONS) / GROUP_SIZE); g < groupCount(keys.length); g++) this.changed.fire(this.groupNode(g));
+    if (first === before.length && first === now.length) return;
+    for (let g = Math.floor((first - FLAT_SESSIONS) / GROUP_SIZE); g < groupCount(now.length); g++) this.changed.fire(this.groupNode(g));
   }
 
   private groupNode(index: number): Node & { kind: 'group' } {
@@ -319,14 +323,22 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     }
   }
 
+  /**
+   * A session's row, made again only when the session or its relative time changed: VS Code asks for every
+   * row of the root when it changes, and rows made afresh each time were most of that work.
+   */
   private sessionItem(sessionId: string): vscode.TreeItem {
+    const key = idKey(sessionId);
     const s: Session | undefined = this.copilot.engine.session(sessionId);
+    const description = relativeTime(s?.lastModifiedDateTime ?? s?.createdDateTime);
+    const cached = this.sessionItems.get(key);
+    if (cached && cached.session === s && cached.item.description === description) return cached.item;
     const label = sessionLabel(s?.displayName);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `session:${idKey(sessionId)}`;
+    item.id = `session:${key}`;
     item.contextValue = 'session';
     item.iconPath = new vscode.ThemeIcon('comment-discussion');
-    item.description = relativeTime(s?.lastModifiedDateTime ?? s?.createdDateTime);
+    item.description = description;
     // Plain-text tooltip: session names are untrusted and must not be interpreted as Markdown.
     item.tooltip = [
       label,
@@ -336,6 +348,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     ].join('\n');
     item.accessibilityInformation = { label: vscode.l10n.t('Session {0}, {1}', label, item.description) };
     item.command = { command: 'securityCopilot.openSession', title: vscode.l10n.t('Open Session'), arguments: [sessionId] };
+    this.sessionItems.set(key, { session: s, item });
     return item;
   }
 
