@@ -18,6 +18,10 @@ const API = `${EMU}/beta/security/securityCopilot/workspaces/default`;
 const LOOP_RESOLUTION_MS = 1;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const TRACE = process.env.SC_BENCH_TRACE_FILE;
+function trace(message) {
+  if (TRACE) fs.appendFileSync(TRACE, `${new Date().toISOString()} scale: ${message}\n`);
+}
 
 async function control(method, route, body) {
   const res = await fetch(`${EMU}/_emulator/${route}`, {
@@ -84,17 +88,23 @@ async function createSession(name, prompts) {
 
 let unloaded = 0;
 
-/** Opens `ids` one by one in session panels (waiting for each to read its answers), then closes them all. */
-async function openAndClose(ids) {
+/**
+ * Opens `ids` one by one in session panels, each until it shows its prompts with their answers (what the panel
+ * holds in the extension host; a session opened before comes from the engine without a request), then closes
+ * them all.
+ */
+async function openAndClose(ids, prompts) {
+  const api = await product();
   for (const id of ids) {
-    await control('DELETE', 'requests');
+    trace(`open ${id}`);
     await Promise.race([vscode.commands.executeCommand('securityCopilot.openSession', id), sleep(30_000)]);
-    // Loaded once the emulator served its answers (a webview that never loads is counted, not fatal).
-    const loaded = await waitFor(`panel ${id} to read its answers`, async () => {
-      const reqs = await control('GET', 'requests');
-      return reqs.some((r) => r.path.includes(`/sessions/${id}/prompts`)) && reqs.some((r) => r.path.includes('/evaluations') || r.path.endsWith('$batch'));
+    // A webview that never loads is counted, not fatal.
+    const loaded = await waitFor(`panel ${id} to show its answers`, () => {
+      const shown = api.panels.get(id)?.snapshot().prompts ?? [];
+      return shown.length === prompts && shown.every((p) => p.evaluations?.length);
     }, 30_000).then(() => true, () => false);
     if (!loaded) unloaded++;
+    trace(loaded ? 'loaded' : 'never loaded');
   }
   await sleep(300);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -106,11 +116,11 @@ async function measurePanels(out) {
   await control('POST', 'config', { latencyMs: 0, evaluation: { createdMs: 0, runningMs: 0 } });
   const ids = [];
   for (let i = 0; i < 20; i++) ids.push(await createSession(`Bench memory ${i + 1}`, 5));
-  await openAndClose(ids.slice(0, 1)); // warm-up: the panel's code paths run once
+  await openAndClose(ids.slice(0, 1), 5); // warm-up: the panel's code paths run once
   const deltas = [];
   for (let round = 0; round < 2; round++) {
     const start = await heapMb();
-    await openAndClose(ids);
+    await openAndClose(ids, 5);
     const end = await heapMb();
     deltas.push(end - start);
   }
