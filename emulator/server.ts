@@ -640,6 +640,7 @@ export class EmulatorServer implements Emulator {
             return fail(400, 'baseTime must be an ISO date string');
           }
           if (s.workspaceId !== undefined && typeof s.workspaceId !== 'string') return fail(400, 'workspaceId must be a string');
+          if (s.displayName !== undefined && typeof s.displayName !== 'string') return fail(400, 'displayName must be a string');
           try {
             this.seed(s as unknown as SeedSpec);
           } catch (e) {

@@ -264,10 +264,13 @@ export class Store {
       const topic = SEED_TOPICS[i % SEED_TOPICS.length];
       const round = Math.floor(i / SEED_TOPICS.length);
       // Index 2 and index 13 (when present) have no name: the docs show sessions with displayName null.
-      const unnamed = count >= 3 && (i === 2 || i === 13);
-      const displayName = unnamed ? null : round === 0 ? topic.name : `${topic.name} (${round + 1})`;
+      const unnamed = spec.displayName === undefined && count >= 3 && (i === 2 || i === 13);
+      const name = spec.displayName ?? topic.name;
+      const copy = spec.displayName === undefined ? round : i;
+      const displayName = unnamed ? null : copy === 0 ? name : `${name} (${copy + 1})`;
       const offset = count === 1 ? HOUR : HOUR + ((count - 1 - i) / Math.max(1, count - 1)) * span;
-      const createdMs = Math.floor(base - offset - random() * HOUR * 0.5);
+      // A session's prompts follow each other by up to ~8 minutes: many prompts start early enough to end in the past.
+      const createdMs = Math.min(Math.floor(base - offset - random() * HOUR * 0.5), base - (perSession * 8 + 1) * 60_000);
       const session: SessionRecord = {
         id: guidFrom(random),
         ...(spec.workspaceId ? { workspaceId: spec.workspaceId } : {}),

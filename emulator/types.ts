@@ -34,6 +34,8 @@ export interface SeedSpec {
   baseTime?: string;
   /** Extra: seed into this additional workspace (see `workspaces`) instead of the default one. */
   workspaceId?: string;
+  /** Extra: the name of the seeded session (several get ` (2)`, ` (3)`, … after it) instead of the topic names. */
+  displayName?: string;
 }
 
 /**

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: what users feel, measured where they feel it, each figure against its target.
-//   npm run bench [-- --only build,node,engine,host,ui] [--runs N] [--ui tree,open,answer,render]
-//                 [--host activate,panels,sessions10k] [--profile]
+//   npm run bench [-- --only build,node,engine,host,ui,scale] [--runs N] [--ui tree,open,answer] [--profile]
 // --profile writes bench/activate.cpuprofile (loading the bundle + activate() in the extension host; open it
 // in Chrome DevTools' Performance panel) from the last activation run.
 // Prints one table (figure, value, target, ok/MISS) and writes bench/results.json
@@ -13,8 +12,9 @@
 //   build  production build + vsix (`npm run package`): bundle and package sizes; what the extension bundle holds
 //   node   the Graph client against the in-process emulator over loopback (list.10k.ratio)
 //   engine the engine following evaluations against the emulator in plain Node (engine.* figures)
-//   host   the real extension host (code-server, scripts/bench/hostProbe.js): activation, memory, Load more
-//   ui     the real workbench in headless Chromium (test/bench/ui.ts): tree, panel open, answers, rendering
+//   host   the real extension host (code-server, scripts/bench/hostProbe.js): activation
+//   ui     the real workbench in headless Chromium (test/bench/ui.ts): tree, panel open, answers
+//   scale  10,000 sessions, 20 panels, 1,000 prompts: memory, Load more, longest host task, rendering (scripts/bench/scale.js)
 // The host and ui stages use the emulator as a separate process with `latencyMs` (a network round trip added to
 // every HTTP request, a batch paying it once) where a figure compares with the physical limit.
 'use strict';
@@ -167,7 +167,7 @@ async function startHost(slot) {
   return { emulator, server, control, url, remote };
 }
 
-async function hostProbe(host, parts, timeoutMs, extraEnv = {}) {
+async function hostProbe(host, parts, timeoutMs, extraEnv = {}, probe = 'hostProbe.js') {
   const { launchChromium } = require('./host/browser');
   const browser = await launchChromium();
   try {
@@ -182,7 +182,7 @@ async function hostProbe(host, parts, timeoutMs, extraEnv = {}) {
     await page.exposeFunction('codeAutomationLog', (type, args) => logFile.write(`[${type}] ${JSON.stringify(args).slice(0, 2000)}\n`));
     await page.exposeFunction('codeAutomationExit', (code) => exited(code));
     await page.goto(host.url([
-      ['extensionTestsPath', host.remote(path.join(ROOT, 'scripts', 'bench', 'hostProbe.js'))],
+      ['extensionTestsPath', host.remote(path.join(ROOT, 'scripts', 'bench', probe))],
       ['extensionEnvironment', JSON.stringify(env)],
     ]), { timeout: 180_000, waitUntil: 'commit' });
     let timer;
@@ -198,7 +198,7 @@ async function hostProbe(host, parts, timeoutMs, extraEnv = {}) {
   }
 }
 
-async function stageHost(host, runs, { parts = ['activate', 'panels', 'sessions10k'], profile = false } = {}) {
+async function stageHost(host, runs, { profile = false } = {}) {
   await host.control.reset();
   const activations = [];
   let first;
@@ -206,7 +206,7 @@ async function stageHost(host, runs, { parts = ['activate', 'panels', 'sessions1
   for (let i = 0; i < runs; i++) {
     await host.control.reset();
     const env = profile && i === runs - 1 ? { SC_BENCH_PROFILE: profileFile } : {};
-    const r = await timed(log, `extension host probe ${i + 1}/${runs}`, () => hostProbe(host, i === 0 ? parts : ['activate'], i === 0 ? 420_000 : 180_000, env));
+    const r = await timed(log, `extension host probe ${i + 1}/${runs}`, () => hostProbe(host, ['activate'], 180_000, env));
     if (i === 0) first = r;
     if (r.activate && !r.activate.error) activations.push(r.activate);
   }
@@ -225,19 +225,6 @@ async function stageHost(host, runs, { parts = ['activate', 'panels', 'sessions1
     missing('activate.modules', 'files', 'no identity, Markdown, masking, webview, YAML or MCP code', first?.activate?.error ?? 'no probe result');
   }
   if (profile) log(`CPU profile of loading + activate(): ${path.relative(ROOT, profileFile)}`);
-  if (!parts.includes('panels')) {
-    // not asked for (--host)
-  } else if (first?.panels) figure('memory.panels20.mb', Math.abs(first.panels.medianMb), 'MB', ['<=', 5], undefined, `heap after 20 panels opened+closed vs before; rounds ${first.panels.deltasMb.map((d) => d.toFixed(1)).join(', ')}${first.panels.unloaded ? `; ${first.panels.unloaded} panel(s) never loaded their answers` : ''}`);
-  else missing('memory.panels20.mb', 'MB', '≤ 5', first?.error ?? 'no probe result');
-  if (!parts.includes('sessions10k')) return;
-  if (first?.sessions10k) {
-    const s = first.sessions10k;
-    figure('memory.sessions10k.mb', s.heapDeltaMb, 'MB', ['<', 20], undefined, `extension host heap for ${s.pages} pages in the tree (target ours: 2 KB a session)`);
-    figure('list.10k.loadMore.ratio', s.treeMs / s.rawMs, '×', ['<', 1.15], undefined, `tree Refresh + Load more ×${s.pages - 1} (${Math.round(s.treeMs)} ms) vs plain fetch (${Math.round(s.rawMs)} ms), loopback, n=1`);
-  } else {
-    missing('memory.sessions10k.mb', 'MB', '< 20', first?.error ?? 'no probe result');
-    missing('list.10k.loadMore.ratio', '×', '< 1.15', first?.error ?? 'no probe result');
-  }
 }
 
 /** Creates a session with `n` prompts, each with one completed evaluation, straight on the emulator. */
@@ -364,19 +351,6 @@ async function stageUi(host, runs) {
     figure('answer.latency.ms', Math.max(...worst), 'ms', ['<=', 1000], undefined, 'the worst of the three run lengths (median each)');
     figure('answer.readsPerS', median(answers.map((a) => a.readsPerS)), 'reads/s', ['<=', 1], undefined, `per evaluation while it ran; max ${Math.max(...answers.map((a) => a.readsPerS)).toFixed(2)}`);
     });
-
-    // ---- 1,000 prompts: render time after the data, DOM size
-    await section(['render.1000.ms', 'render.1000.domNodes'], async () => {
-    await c.configure({ latencyMs: 0 });
-    await makeSession(emuUrl, 'Bench render 1000', 1000);
-    const renders = [];
-    for (let i = 0; i < Math.min(runs, 2); i++) {
-      renders.push(await timed(log, `open 1000-prompt session ${i + 1}`, () => ui.openSession(bench, 'Bench render 1000', 1000, 180_000)));
-    }
-    figure('render.1000.ms', median(renders.map((r) => (r.settledAfterDataMs > -60_000 ? r.settledAfterDataMs : NaN))), 'ms', ['<=', 1000], undefined,
-      `last Graph response to the panel's last DOM change (target ours); pick to all answers ${Math.round(median(renders.map((r) => r.allMs)))} ms`);
-    figure('render.1000.domNodes', median(renders.map((r) => r.nodes)), 'elements', ['<=', 5000], undefined, 'elements in the panel document (target ours: a few screens)');
-    });
   } finally {
     await bench.close().catch(() => undefined);
   }
@@ -385,10 +359,10 @@ async function stageUi(host, runs) {
 // ---------------------------------------------------------------------------------------------- main
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2), { only: 'string', runs: 'number', ui: 'string', host: 'string', profile: 'boolean' });
-  const hostOptions = { parts: opts.host ? opts.host.split(',') : undefined, profile: opts.profile === true };
+  const opts = parseArgs(process.argv.slice(2), { only: 'string', runs: 'number', ui: 'string', profile: 'boolean' });
+  const hostOptions = { profile: opts.profile === true };
   uiParts = opts.ui ? opts.ui.split(',') : undefined;
-  const stages = (opts.only ?? 'build,node,engine,host,ui').split(',');
+  const stages = (opts.only ?? 'build,node,engine,host,ui,scale').split(',');
   const runs = Math.max(1, opts.runs ?? 3);
   hookSignals();
   const slot = claimRun('bench');
@@ -408,7 +382,7 @@ async function main() {
       }
     });
   }
-  if (stages.includes('host') || stages.includes('ui')) {
+  if (['host', 'ui', 'scale'].some((s) => stages.includes(s))) {
     const host = await timed(log, 'starting the emulator and code-server', () => startHost(slot));
     if (stages.includes('host')) {
       try {
@@ -423,10 +397,14 @@ async function main() {
         await timed(log, 'browser stage', () => stageUi(host, runs));
       } catch (e) {
         log(`browser stage failed: ${e.stack || e}`);
-        for (const n of ['tree.firstRow.ratio', 'open.200.roundTrips', 'open.200.firstScreen.ms', 'open.200.all.ratio', 'answer.latency.ms', 'answer.readsPerS', 'render.1000.ms']) {
+        for (const n of ['tree.firstRow.ratio', 'open.200.roundTrips', 'open.200.firstScreen.ms', 'open.200.all.ratio', 'answer.latency.ms', 'answer.readsPerS']) {
           if (!figures[n]) missing(n, '', 'see README', `browser stage failed: ${e.message.split('\n')[0]}`);
         }
       }
+    }
+    if (stages.includes('scale')) {
+      const { stageScale } = require('./bench/scale');
+      await timed(log, 'scale stage', () => stageScale({ host, runs, figure, missing, hostProbe, log, timed, median, OUT }));
     }
   }
   lib.writeJson(RESULTS, { date: new Date().toISOString(), node: process.version, durationS: Math.round((Date.now() - started) / 1000), rttMs: RTT_MS, figures });

@@ -186,6 +186,11 @@ export class CopilotEngine {
   // ---- list ----
   private readonly sessions = new Map<string, Session>();
   private order: string[] = [];
+  /** The keys in `order`, to test membership in O(1). */
+  private readonly inOrder = new Set<string>();
+  /** `list.sessions` as last built, and the change count it was built at (bumped by every order or session change). */
+  private listSessions: { version: number; sessions: readonly Session[] } | undefined;
+  private listVersion = 0;
   private nextLink: string | undefined;
   private listStatus: ListState['status'] = 'idle';
   private listError: unknown;
@@ -268,13 +273,22 @@ export class CopilotEngine {
   get list(): ListState {
     return {
       status: this.listStatus,
-      sessions: this.order.map((k) => this.sessions.get(k)).filter((s): s is Session => !!s),
+      sessions: this.orderedSessions(),
       hasMore: !!this.nextLink,
       loadingMore: !!this.moreLoading,
       error: this.listError,
       moreError: this.moreError,
       unreadable: this.listUnreadable,
     };
+  }
+
+  /** The listed sessions in order: built again only after a change, so reading the list is O(1) (the tree does often). */
+  private orderedSessions(): readonly Session[] {
+    if (this.listSessions?.version !== this.listVersion) {
+      const sessions = this.order.map((k) => this.sessions.get(k)).filter((s): s is Session => !!s);
+      this.listSessions = { version: this.listVersion, sessions };
+    }
+    return this.listSessions.sessions;
   }
 
   session(id: string): Session | undefined {
@@ -293,9 +307,9 @@ export class CopilotEngine {
     const key = idKey(session.id);
     const before = this.sessions.get(key);
     this.sessions.set(key, session);
-    if (options.addToList && !this.order.includes(key)) {
-      this.order.unshift(key);
-      this.sortOrder();
+    this.listVersion++;
+    if (options.addToList && !this.inOrder.has(key)) {
+      this.addToOrder([key]);
       if (this.listStatus === 'idle') this.listStatus = 'loaded';
       this.listChanged.fire();
     }
@@ -306,12 +320,33 @@ export class CopilotEngine {
     }
   }
 
-  private sortOrder(): void {
-    this.order = this.order
-      .map((k) => this.sessions.get(k))
-      .filter((s): s is Session => !!s)
-      .sort(newestFirst)
-      .map((s) => idKey(s.id));
+  /**
+   * Adds sessions (already in `sessions`) to the list, keeping it newest first. Only the new ones are sorted;
+   * a page older than the whole list (the usual next page) is appended, anything else is merged in: a page
+   * costs O(page) or O(list) comparisons, never a sort of the whole list.
+   */
+  private addToOrder(keys: readonly string[]): void {
+    this.listVersion++; // the sessions of `keys` may be fresher objects even when none is new
+    const fresh = [...new Set(keys)].filter((k) => !this.inOrder.has(k) && this.sessions.has(k));
+    if (!fresh.length) return;
+    const session = (k: string) => this.sessions.get(k)!;
+    fresh.sort((a, b) => newestFirst(session(a), session(b)));
+    for (const k of fresh) this.inOrder.add(k);
+    const last = this.order.at(-1);
+    if (last === undefined || newestFirst(session(last), session(fresh[0])) <= 0) {
+      for (const k of fresh) this.order.push(k);
+      return;
+    }
+    const merged: string[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.order.length && j < fresh.length) {
+      if (newestFirst(session(fresh[j]), session(this.order[i])) < 0) merged.push(fresh[j++]);
+      else merged.push(this.order[i++]);
+    }
+    while (i < this.order.length) merged.push(this.order[i++]);
+    while (j < fresh.length) merged.push(fresh[j++]);
+    this.order = merged;
   }
 
   /** Loads the first page, replacing the list. Concurrent calls share one request. */
@@ -333,11 +368,10 @@ export class CopilotEngine {
         });
         if (!current()) return;
         this.order = [];
-        for (const s of page.items) {
-          this.sessions.set(idKey(s.id), s);
-          if (!this.order.includes(idKey(s.id))) this.order.push(idKey(s.id));
-        }
-        this.sortOrder();
+        this.inOrder.clear();
+        this.listVersion++;
+        for (const s of page.items) this.sessions.set(idKey(s.id), s);
+        this.addToOrder(page.items.map((s) => idKey(s.id)));
         this.nextLink = page.nextLink;
         this.listStatus = 'loaded';
         this.listUnreadable = unreadable;
@@ -372,11 +406,8 @@ export class CopilotEngine {
         let unreadable = 0;
         const page = await this.client.listSessionsPage(this.ws, { nextLink: link, onSkipped: this.skippedLogger(() => unreadable++) });
         if (!current()) return;
-        for (const s of page.items) {
-          this.sessions.set(idKey(s.id), s);
-          if (!this.order.includes(idKey(s.id))) this.order.push(idKey(s.id));
-        }
-        this.sortOrder();
+        for (const s of page.items) this.sessions.set(idKey(s.id), s);
+        this.addToOrder(page.items.map((s) => idKey(s.id)));
         this.nextLink = page.nextLink;
         this.listUnreadable += unreadable;
       } catch (e) {
@@ -1230,6 +1261,8 @@ export class CopilotEngine {
     this.cancelUnsupported = undefined;
     this.sessions.clear();
     this.order = [];
+    this.inOrder.clear();
+    this.listVersion++;
     this.nextLink = undefined;
     this.listStatus = 'idle';
     this.listError = undefined;

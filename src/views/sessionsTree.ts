@@ -13,9 +13,16 @@ export type ViewState = 'signedOut' | 'misconfigured' | 'empty' | 'loading' | 'r
 
 /** Most prompts listed under one session in the tree; the panel shows them all. */
 const MAX_PROMPTS_IN_TREE = 200;
+/** The newest sessions loaded are rows of the tree itself, up to this many. */
+export const FLAT_SESSIONS = 200;
+/** Older loaded sessions are folded into collapsed groups of this many. */
+export const GROUP_SIZE = 200;
+
+const count = new Intl.NumberFormat('en-US');
 
 export type Node =
   | { kind: 'session'; sessionId: string }
+  | { kind: 'group'; index: number }
   | { kind: 'prompt'; sessionId: string; promptId: string }
   | { kind: 'loadMore' }
   | { kind: 'message'; key: string; label: string; icon: string; tooltip?: string; parent?: Node; error?: boolean; command?: vscode.Command };
@@ -24,21 +31,31 @@ export type Node =
  * Sessions of the configured workspace, newest first, with a "Load more" row driven by `@odata.nextLink`.
  * A view of the engine: a prompt sent from anywhere shows at once (with a state icon while it runs).
  * `getChildren` never throws and never shows a popup: failures become rows with a retry action.
+ *
+ * VS Code asks again for every child of a node that changed (and of its expanded descendants), so a page of
+ * "Load more" must not change the root once the list is long: past the newest FLAT_SESSIONS, sessions are
+ * folded into collapsed groups of GROUP_SIZE, and a page that only fills the last group refreshes that group
+ * alone. Loading a page costs O(page + group), not O(sessions loaded).
  */
 export class SessionsTree extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly changed = this.register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private readonly sessionNodes = new Map<string, Node & { kind: 'session' }>();
   private readonly promptNodes = new Map<string, Node & { kind: 'prompt' }>();
+  private readonly groupNodes: (Node & { kind: 'group' })[] = [];
+  private readonly sessionItems = new Map<string, { session: Session | undefined; item: vscode.TreeItem }>();
   private readonly loadMoreNode: Node = { kind: 'loadMore' };
   readonly view: vscode.TreeView<Node>;
   private viewState: ViewState | undefined;
+  /** The list as the tree last showed it: the sessions in order, and everything else the root rows depend on. */
+  private shownSessions: readonly Session[] = [];
+  private shownShape = '';
 
   constructor(private readonly copilot: Copilot) {
     super();
     this.view = this.register(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
     const engine = copilot.engine;
-    this.register(engine.onDidChangeList(() => this.changed.fire(undefined)));
+    this.register(engine.onDidChangeList(() => this.onListChanged()));
     this.register(engine.onDidChangeSession((id) => this.fireSession(id)));
     this.register(
       engine.onDidChangePrompt((ref) => {
@@ -53,9 +70,45 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
       engine.onDidReset(() => {
         this.sessionNodes.clear();
         this.promptNodes.clear();
+        this.sessionItems.clear();
+        this.shownSessions = [];
         this.changed.fire(undefined);
       }),
     );
+  }
+
+  /**
+   * Refreshes as little as the change needs: only the "Load more" row when a page starts loading, only the
+   * groups a page added to when the root keeps its rows, the root otherwise.
+   */
+  private onListChanged(): void {
+    const list = this.copilot.engine.list;
+    const now = list.sessions;
+    const shape = [list.status, list.hasMore, !!list.error, !!list.moreError, list.unreadable, this.copilot.engine.signInNeeded, groupCount(now.length)].join('|');
+    const before = this.shownSessions;
+    const sameShape = shape === this.shownShape;
+    this.shownSessions = now;
+    this.shownShape = shape;
+    // The first row that is another session than before (the engine keeps unchanged sessions as the same objects).
+    let first = 0;
+    if (now === before) first = now.length;
+    else while (first < before.length && first < now.length && (before[first] === now[first] || idKey(before[first].id) === idKey(now[first].id))) first++;
+    if (!sameShape || first < Math.min(FLAT_SESSIONS, Math.max(before.length, now.length))) {
+      this.changed.fire(undefined);
+      return;
+    }
+    this.changed.fire(this.loadMoreNode);
+    if (first === before.length && first === now.length) return;
+    for (let g = Math.floor((first - FLAT_SESSIONS) / GROUP_SIZE); g < groupCount(now.length); g++) this.changed.fire(this.groupNode(g));
+  }
+
+  private groupNode(index: number): Node & { kind: 'group' } {
+    let node = this.groupNodes[index];
+    if (!node) {
+      node = { kind: 'group', index };
+      this.groupNodes[index] = node;
+    }
+    return node;
   }
 
   private fireSession(sessionId: string): void {
@@ -113,6 +166,11 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   getParent(node: Node): Node | undefined {
     if (node.kind === 'prompt') return this.nodeFor(node.sessionId);
     if (node.kind === 'message') return node.parent;
+    if (node.kind === 'session') {
+      const key = idKey(node.sessionId);
+      const index = this.copilot.engine.list.sessions.findIndex((s) => idKey(s.id) === key);
+      return index >= FLAT_SESSIONS ? this.groupNode(Math.floor((index - FLAT_SESSIONS) / GROUP_SIZE)) : undefined;
+    }
     return undefined;
   }
 
@@ -120,6 +178,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     try {
       if (!node) return this.rootChildren();
       if (node.kind === 'session') return this.promptChildren(node);
+      if (node.kind === 'group') return this.groupSessions(node.index).map((s) => this.nodeFor(s.id));
       return [];
     } catch (e) {
       return [this.errorRow('tree', e, node)];
@@ -162,11 +221,18 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     this.setState('ready');
     const rows: Node[] = [];
     if (engine.signInNeeded) rows.push(this.signInAgainRow());
-    rows.push(...state.sessions.map((s) => this.nodeFor(s.id)));
+    for (const s of state.sessions.slice(0, FLAT_SESSIONS)) rows.push(this.nodeFor(s.id));
+    for (let g = 0; g < groupCount(state.sessions.length); g++) rows.push(this.groupNode(g));
     if (state.unreadable) rows.push(this.unreadableRow('root', state.unreadable, 'session'));
     if (state.moreError) rows.push(this.errorRow('more', state.moreError));
     else if (state.hasMore) rows.push(this.loadMoreNode);
     return rows;
+  }
+
+  /** The sessions folded into group `index` (newest first). */
+  private groupSessions(index: number): readonly Session[] {
+    const start = FLAT_SESSIONS + index * GROUP_SIZE;
+    return this.copilot.engine.list.sessions.slice(start, start + GROUP_SIZE);
   }
 
   private signInAgainRow(): Node {
@@ -240,6 +306,8 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
         return this.sessionItem(node.sessionId);
       case 'prompt':
         return this.promptItem(node.sessionId, node.promptId);
+      case 'group':
+        return this.groupItem(node.index);
       case 'loadMore': {
         const loading = this.copilot.engine.list.loadingMore;
         const item = new vscode.TreeItem(loading ? vscode.l10n.t('Loading more sessions…') : vscode.l10n.t('Load more sessions'));
@@ -261,14 +329,22 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     }
   }
 
+  /**
+   * A session's row, made again only when the session or its relative time changed: VS Code asks for every
+   * row of the root when it changes, and rows made afresh each time were most of that work.
+   */
   private sessionItem(sessionId: string): vscode.TreeItem {
+    const key = idKey(sessionId);
     const s: Session | undefined = this.copilot.engine.session(sessionId);
+    const description = relativeTime(s?.lastModifiedDateTime ?? s?.createdDateTime);
+    const cached = this.sessionItems.get(key);
+    if (cached && cached.session === s && cached.item.description === description) return cached.item;
     const label = sessionLabel(s?.displayName);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `session:${idKey(sessionId)}`;
+    item.id = `session:${key}`;
     item.contextValue = 'session';
     item.iconPath = new vscode.ThemeIcon('comment-discussion');
-    item.description = relativeTime(s?.lastModifiedDateTime ?? s?.createdDateTime);
+    item.description = description;
     // Plain-text tooltip: session names are untrusted and must not be interpreted as Markdown.
     item.tooltip = [
       label,
@@ -278,6 +354,22 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     ].join('\n');
     item.accessibilityInformation = { label: vscode.l10n.t('Session {0}, {1}', label, item.description) };
     item.command = { command: 'securityCopilot.openSession', title: vscode.l10n.t('Open Session'), arguments: [sessionId] };
+    this.sessionItems.set(key, { session: s, item });
+    return item;
+  }
+
+  private groupItem(index: number): vscode.TreeItem {
+    const sessions = this.groupSessions(index);
+    const from = FLAT_SESSIONS + index * GROUP_SIZE + 1;
+    const to = from + Math.max(0, sessions.length - 1);
+    const item = new vscode.TreeItem(vscode.l10n.t('Sessions {0}–{1}', count.format(from), count.format(to)), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `group:${index}`;
+    item.contextValue = 'sessionGroup';
+    item.iconPath = new vscode.ThemeIcon('history');
+    const newest = formatDay(sessions[0]?.createdDateTime);
+    const oldest = formatDay(sessions.at(-1)?.createdDateTime);
+    item.description = newest === oldest ? newest : `${newest} – ${oldest}`;
+    item.tooltip = vscode.l10n.t('Older sessions {0} to {1} of those loaded, newest first (created {2}).', count.format(from), count.format(to), item.description);
     return item;
   }
 
@@ -327,6 +419,16 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     if (list.moreError && list.status === 'loaded') return this.copilot.engine.loadMore();
     return this.refresh();
   }
+}
+
+/** How many groups `sessions` loaded sessions need past the flat ones. */
+function groupCount(sessions: number): number {
+  return Math.max(0, Math.ceil((sessions - FLAT_SESSIONS) / GROUP_SIZE));
+}
+
+/** "2025-03-12" (UTC), or '' for a missing date. */
+function formatDay(iso: string | null | undefined): string {
+  return formatUtc(iso).slice(0, 10).replace('—', '');
 }
 
 /** The state icon of a prompt row: running, stopped, failed, or how its latest answer ended. */

@@ -11,6 +11,7 @@ import {
   type SessionView,
   type WebviewMessage,
 } from '../shared/protocol';
+import { PromptList } from './promptList';
 import { createRenderer, toolButton, type CodeBlockActions } from './render';
 
 interface VsCodeApi {
@@ -114,8 +115,8 @@ app.append(header, signInBanner, banner, list, unreadableNote, empty, composer);
 
 // ---------- state ----------
 let session: SessionView | undefined;
-const prompts = new Map<string, PromptView>();
-const articles = new Map<string, HTMLElement>();
+/** Only the prompts near the view are in the DOM in a long session (see promptList.ts). */
+const prompts = new PromptList({ container: list, render: (p) => renderPrompt(p), header, footer: composer });
 let sending = false;
 /** Why write actions are off (read-only mode), or undefined. */
 let readOnly: string | undefined;
@@ -361,34 +362,16 @@ function renderPrompt(p: PromptView): HTMLElement {
   return article;
 }
 
-/** Re-renders one prompt only (state changes must not redraw the whole panel). */
+/** Re-renders one prompt only (state changes must not redraw the whole panel); a new one is shown. */
 function upsertPrompt(p: PromptView): void {
-  const isNew = !prompts.has(p.id);
-  prompts.set(p.id, p);
-  const next = renderPrompt(p);
-  const current = articles.get(p.id);
-  // Keep the "previous answers" section open if the user opened it.
-  if (current?.querySelector('details.previous-answers[open]')) next.querySelector('details.previous-answers')?.setAttribute('open', '');
-  if (current) current.replaceWith(next);
-  else list.append(next);
-  articles.set(p.id, next);
+  prompts.upsert(p);
   empty.hidden = prompts.size > 0;
-  if (isNew && session) next.scrollIntoView({ block: 'nearest' });
   scheduleTicker();
 }
 
-function renderAll(next: PromptView[]): void {
-  prompts.clear();
-  articles.clear();
-  list.textContent = '';
-  const fragment = document.createDocumentFragment();
-  for (const p of next) {
-    prompts.set(p.id, p);
-    const article = renderPrompt(p);
-    articles.set(p.id, article);
-    fragment.append(article);
-  }
-  list.append(fragment);
+/** A session opens at its newest prompts (at the bottom), whose answers are read first. */
+function renderAll(next: PromptView[], atNewest: boolean): void {
+  prompts.setAll(next, atNewest);
   empty.hidden = next.length > 0;
   scheduleTicker();
 }
@@ -431,9 +414,7 @@ function onMessage(m: HostMessage): void {
       session = m.session;
       showBanner(null);
       renderHeader();
-      renderAll(m.prompts);
-      // A session opens at its newest prompts (at the bottom), whose answers are read first.
-      if (firstLoad) requestAnimationFrame(() => list.lastElementChild?.scrollIntoView({ block: 'end' }));
+      renderAll(m.prompts, firstLoad);
       unreadableNote.textContent = m.unreadable ? `${m.unreadable} prompt${m.unreadable === 1 ? '' : 's'} could not be read (details in the log).` : '';
       unreadableNote.hidden = !m.unreadable;
       return;
@@ -447,7 +428,7 @@ function onMessage(m: HostMessage): void {
       applyReadOnly(sendButton);
       input.readOnly = !!readOnly || sending;
       input.placeholder = readOnly ? readOnly : 'Ask Security Copilot… (Ctrl+Enter to send)';
-      for (const p of [...prompts.values()]) upsertPrompt(p);
+      prompts.rerenderAll();
       return;
     case 'sessionUpdated':
       session = m.session;

@@ -23,6 +23,8 @@ export interface Watch {
   visibleIds: string[];
   allAt: number;
   articles: number;
+  /** Prompts in the session (a long session has only those near the view rendered: `articles`). */
+  prompts: number;
   answers: number;
   lastChangeAt: number;
   done: Record<string, number>;
@@ -38,7 +40,7 @@ export interface Watch {
 function watcher(): void {
   const w = window as unknown as { __scBench?: Watch & { beat: number }; __scBenchCheck?: () => void };
   if (w.__scBench) return;
-  const st: Watch & { beat: number } = { firstRowAt: 0, firstScreenAt: 0, visibleIds: [], allAt: 0, articles: 0, answers: 0, lastChangeAt: 0, done: {}, nodes: 0, beat: 0 };
+  const st: Watch & { beat: number } = { firstRowAt: 0, firstScreenAt: 0, visibleIds: [], allAt: 0, articles: 0, prompts: 0, answers: 0, lastChangeAt: 0, done: {}, nodes: 0, beat: 0 };
   w.__scBench = st;
   const check = (): void => {
     const now = Date.now();
@@ -56,6 +58,7 @@ function watcher(): void {
     if (!document.getElementById('session-title')) return;
     const articles = document.querySelectorAll<HTMLElement>('article.prompt');
     st.articles = articles.length;
+    st.prompts = Number(articles[0]?.getAttribute('aria-setsize')) || articles.length;
     st.answers = document.querySelectorAll('article.prompt .evaluation.latest .answer').length;
     if (articles.length && !st.firstScreenAt) {
       // The first screen: every prompt in the viewport shows its answer (or its outcome).
@@ -219,7 +222,7 @@ export async function openSession(b: Bench, name: string, expectPrompts: number,
   const { pickedAt, frame } = await openByName(b, name);
   const watch = await until('every answer in the panel', async () => {
     const w = await frameWatch(frame);
-    return w.allAt && w.articles >= expectPrompts && w.firstScreenAt ? w : undefined;
+    return w.allAt && w.prompts >= expectPrompts && w.firstScreenAt ? w : undefined;
   }, timeoutMs);
   // Settled: no DOM change and no Graph request for a second.
   let settled = watch;

@@ -82,6 +82,18 @@ describe('emulator: control API over HTTP', () => {
     assert.equal((await control('POST', '/seed', { sessions: 4, promptsPerSession: 1 })).status, 200);
     assert.equal(((await call(ctx.emu, ws('/sessions'))).json.value as Row[]).length, 4);
     assert.equal((await control('POST', '/seed', { sessions: -1 })).status, 400);
+    // A named session with many prompts, in one call (the scale tests' 1,000-prompt session).
+    assert.equal((await control('POST', '/seed', { sessions: 1, promptsPerSession: 30, displayName: 'Long investigation' })).status, 200);
+    const named = ((await call(ctx.emu, ws('/sessions'))).json.value as Row[]).filter((r) => r.displayName === 'Long investigation');
+    assert.equal(named.length, 1);
+    const prompts = await call(ctx.emu, ws(`/sessions/${String(named[0].id)}/prompts?$top=100`));
+    assert.equal((prompts.json.value as Row[]).length, 30);
+    // Even the last of many prompts was asked and answered in the past.
+    const last = (prompts.json.value as Row[]).sort((a, b) => String(a.createdDateTime).localeCompare(String(b.createdDateTime))).at(-1)!;
+    assert.ok(Date.parse(String(last.createdDateTime)) < Date.now());
+    const evaluations = await call(ctx.emu, ws(`/sessions/${String(named[0].id)}/prompts/${String(last.id)}/evaluations`));
+    assert.equal((evaluations.json.value as Row[])[0].state, 'completed');
+    assert.equal((await control('POST', '/seed', { sessions: 1, promptsPerSession: 0, displayName: 7 })).status, 400);
     ctx.emu.addFault({ kind: 'status', status: 500 });
     assert.equal((await control('POST', '/reset')).status, 200);
     const after = await call(ctx.emu, ws('/sessions'));

@@ -165,3 +165,39 @@ describe('engine: opening a long session', function () {
     assert.ok(r.engine.detail(s.id)!.prompts.every((p) => p.evaluations?.length === 1));
   });
 });
+
+describe('engine: the session list', function () {
+  let r: Rig;
+  beforeEach(async () => {
+    r = await rig();
+  });
+  afterEach(() => r.close());
+
+  it('stays newest first across pages and added sessions, each session once', async () => {
+    r.emulator.seed({ sessions: 60, promptsPerSession: 0 });
+    await r.engine.reloadList();
+    while (r.engine.list.hasMore) await r.engine.loadMore();
+    const created = () => r.engine.list.sessions.map((s) => Date.parse(s.createdDateTime));
+    const newestFirst = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1] >= x);
+    assert.equal(r.engine.list.sessions.length, 60);
+    assert.ok(newestFirst(created()));
+    // A session created between two listed ones goes between them; one older than all goes last; again: no copy.
+    const list = r.engine.list.sessions;
+    const between = new Date((Date.parse(list[10].createdDateTime) + Date.parse(list[11].createdDateTime)) / 2).toISOString();
+    const oldest = new Date(Date.parse(list[59].createdDateTime) - 60_000).toISOString();
+    const session = (id: string, at: string) => ({ id, displayName: id, createdDateTime: at, lastModifiedDateTime: at });
+    r.engine.upsertSession(session('00000000-0000-4000-8000-000000000001', between), { addToList: true });
+    r.engine.upsertSession(session('00000000-0000-4000-8000-000000000002', oldest), { addToList: true });
+    r.engine.upsertSession(session('00000000-0000-4000-8000-000000000001', between), { addToList: true });
+    const ids = r.engine.list.sessions.map((s) => s.id);
+    assert.equal(ids.length, 62);
+    assert.equal(ids[11], '00000000-0000-4000-8000-000000000001');
+    assert.equal(ids[61], '00000000-0000-4000-8000-000000000002');
+    assert.ok(newestFirst(created()));
+    // Reading the list again without a change is the same list; a rename shows in it.
+    assert.equal(r.engine.list.sessions, r.engine.list.sessions);
+    r.engine.upsertSession({ ...session('00000000-0000-4000-8000-000000000002', oldest), displayName: 'Renamed' });
+    assert.equal(r.engine.list.sessions[61].displayName, 'Renamed');
+    assert.equal(r.engine.list.sessions.length, 62);
+  });
+});
