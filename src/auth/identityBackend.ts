@@ -93,7 +93,14 @@ export class IdentityBackend implements SignInBackend {
         ...(clientSecret ? { clientSecret } : {}),
         ...(certificate ? { certificate: { path: certificate.path, ...(certificate.password ? { password: certificate.password } : {}) } } : {}),
       },
-      { onDeviceCode: (prompt) => void showDeviceCode(prompt, () => this.active?.abort()), log: (m) => this.log.info(m) },
+      {
+        onDeviceCode: (prompt) => {
+          // The code itself is short-lived but lets someone else finish the sign-in: it is shown, never logged.
+          this.log.info('Device code sign-in: showing the code and the link.');
+          void showDeviceCode(prompt, () => this.active?.abort());
+        },
+        log: (m) => this.log.info(m),
+      },
     );
   }
 
@@ -128,6 +135,7 @@ export class IdentityBackend implements SignInBackend {
     this.active?.abort();
     const controller = new AbortController();
     this.active = controller;
+    this.log.info(`Signing in with the ${METHOD_LABELS[this.config.method]} method.`);
     try {
       const run = (): Promise<IdentityToken> => identity.signIn({ ...request, signal: controller.signal });
       let token: IdentityToken;

@@ -96,12 +96,17 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     viewport: options.viewport ?? { width: 1400, height: 900 },
     permissions: ['clipboard-read', 'clipboard-write'],
   });
+  // SC_E2E_TRACE=1 records a Playwright trace of every window (actions, console; =full adds DOM snapshots and
+  // screenshots, which slows the run) into test-results/screenshots/trace-*.zip.
+  const trace = process.env.SC_E2E_TRACE;
+  if (trace) await context.tracing.start({ screenshots: trace === 'full', snapshots: trace === 'full' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   openPages.add(page);
   const close = async () => {
     openPages.delete(page);
+    if (trace) await context.tracing.stop({ path: path.join(screenshotDir(), `trace-${Date.now()}.zip`) }).catch(() => undefined);
     await context.close().catch(() => undefined);
   };
   try {

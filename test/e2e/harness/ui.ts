@@ -138,6 +138,19 @@ export async function clickNotificationButton(page: Page, text: TextMatch, butto
   await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: exact(button) }).first().click({ timeout });
 }
 
+/**
+ * A notification containing `text` in the notifications center (opened through the palette). VS Code shows
+ * at most 3 new toasts within 800 ms (NotificationsToasts.SPAM_PROTECTION); the rest go to the center only, so
+ * a test that acts faster than a person can find a notification there and not as a toast.
+ */
+export async function waitForNotificationInCenter(page: Page, text: TextMatch, timeout = DEFAULT_TIMEOUT): Promise<Locator> {
+  const center = page.locator('.notifications-center');
+  if (!(await center.isVisible())) await runCommand(page, 'Notifications: Show Notifications');
+  const item = center.locator('.notification-list-item', { hasText: text }).first();
+  await item.waitFor({ state: 'visible', timeout });
+  return item;
+}
+
 /** Closes every toast (Notifications: Clear All Notifications). */
 export async function clearNotifications(page: Page): Promise<void> {
   await runCommand(page, 'Notifications: Clear All Notifications');
