@@ -299,6 +299,7 @@ async function stageUi(host, runs) {
     await c.configure({ latencyMs: RTT_MS });
     const ratios = [];
     const rows = [];
+    let warm = 0;
     const rawList = async () => {
       const t = performance.now();
       const res = await fetch(`${emuUrl}/beta/security/securityCopilot/workspaces/default/sessions?$top=25`, { headers: { authorization: 'Bearer bench' } });
@@ -306,12 +307,14 @@ async function stageUi(host, runs) {
       return performance.now() - t;
     };
     for (let i = 0; i < runs; i++) {
-      const ms = await timed(log, `tree first row ${i + 1}/${runs}`, () => ui.treeFirstRow(bench));
+      const { ms, restored } = await timed(log, `tree first row ${i + 1}/${runs}`, () => ui.treeFirstRow(bench));
+      if (restored) warm++;
       const raw = median([await rawList(), await rawList(), await rawList()]);
       rows.push(ms);
       ratios.push(ms / raw);
     }
-    figure('tree.firstRow.ms', median(rows), 'ms', null, undefined, `cold window, click on the activity bar to first row; ${RTT_MS} ms round trip`);
+    const how = warm ? `${warm} of ${runs} windows restored the view (extension already active: a warm open)` : 'cold window';
+    figure('tree.firstRow.ms', median(rows), 'ms', null, undefined, `${how}, click on the activity bar to first row; ${RTT_MS} ms round trip`);
     figure('tree.firstRow.ratio', median(ratios), '×', ['<', 3], undefined, 'vs one raw GET sessions?$top=25 in the same run');
     });
 
@@ -326,7 +329,13 @@ async function stageUi(host, runs) {
       const raw = await replayRaw(emuUrl, r.requests.filter((x) => x.batchId === undefined));
       opens.push({ ...r, rawMs: raw.ms, concurrency: raw.concurrency });
     }
-    figure('open.200.roundTrips', median(opens.map((o) => o.roundTrips)), 'requests', ['<=', Math.ceil(200 / 20) + 2]);
+    const kinds = {};
+    for (const r of opens[0].requests.filter((x) => x.batchId === undefined)) {
+      const k = `${r.method} ${r.path.replace(/^.*\/workspaces\/[^/]+/, '').replace(/\/(sessions|prompts|evaluations)\/[^/]+/g, '/$1/{id}')}`;
+      kinds[k] = (kinds[k] ?? 0) + 1;
+    }
+    figure('open.200.roundTrips', median(opens.map((o) => o.roundTrips)), 'requests', ['<=', Math.ceil(200 / 20) + 2], undefined,
+      Object.entries(kinds).map(([k, n]) => `${n}× ${k}`).join(', '));
     figure('open.200.firstScreen.ms', median(opens.map((o) => o.firstScreenAfterDataMs)), 'ms', ['<=', 150], undefined,
       `prompts in view with answers, after their data arrived (pick to first screen ${Math.round(median(opens.map((o) => o.firstScreenMs)))} ms; newest in view: ${opens.every((o) => o.newestOnFirstScreen) ? 'yes' : 'NO'}${opens.some((o) => o.watcherLate) ? '; watcher started late: upper bound' : ''})`);
     figure('open.200.all.ms', median(opens.map((o) => o.allMs)), 'ms', null, undefined, `pick to all 200 answers shown; ${RTT_MS} ms round trip`);
@@ -384,14 +393,9 @@ async function main() {
   }
   if (['host', 'ui', 'scale'].some((s) => stages.includes(s))) {
     const host = await timed(log, 'starting the emulator and code-server', () => startHost(slot));
-    if (stages.includes('host')) {
-      try {
-        await timed(log, 'extension host stage', () => stageHost(host, runs, hostOptions));
-      } catch (e) {
-        log(`host stage failed: ${e.stack || e}`);
-        missing('activate.ms', 'ms', '< 5', `host stage failed: ${e.message}`);
-      }
-    }
+    // The browser stage runs before the host probes: a window opened right after a probe's extension host was
+    // found signed out (its first sign-in or the sign-in after a reload did not come back), which the probes
+    // do not need.
     if (stages.includes('ui')) {
       try {
         await timed(log, 'browser stage', () => stageUi(host, runs));
@@ -400,6 +404,14 @@ async function main() {
         for (const n of ['tree.firstRow.ratio', 'open.200.roundTrips', 'open.200.firstScreen.ms', 'open.200.all.ratio', 'answer.latency.ms', 'answer.readsPerS']) {
           if (!figures[n]) missing(n, '', 'see README', `browser stage failed: ${e.message.split('\n')[0]}`);
         }
+      }
+    }
+    if (stages.includes('host')) {
+      try {
+        await timed(log, 'extension host stage', () => stageHost(host, runs, hostOptions));
+      } catch (e) {
+        log(`host stage failed: ${e.stack || e}`);
+        missing('activate.ms', 'ms', '< 5', `host stage failed: ${e.message}`);
       }
     }
     if (stages.includes('scale')) {
