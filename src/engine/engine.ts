@@ -580,6 +580,9 @@ export class CopilotEngine {
     const current = (): boolean => generation === d.generation && epoch === this.epoch && this.details.get(idKey(sessionId)) === d;
     d.status = 'loading';
     d.error = undefined;
+    // Prompts known when the listing starts: only these can be missing from it because Graph no longer has them.
+    // One sent meanwhile may be missing because the listing was read before its create.
+    const knownAtStart = new Set(d.prompts.keys());
     d.withEvaluations ||= withEvaluations;
     d.loadingWithEvaluations = withEvaluations;
     this.sessionChanged.fire(d.sessionId);
@@ -606,8 +609,9 @@ export class CopilotEngine {
           if (existing) existing.prompt = prompt;
           else d.prompts.set(key, { sessionId: d.sessionId, prompt, evaluations: null, run: { kind: 'idle' }, waiting: 0 });
         }
-        // A prompt Graph didn't list (deleted, or not yet visible) stays only while something runs for it.
-        for (const [key, p] of d.prompts) if (!seen.has(key) && !this.isBusy(p)) d.prompts.delete(key);
+        // A prompt Graph didn't list (deleted, or not yet visible) stays only while something runs for it, or if
+        // it was added after the listing started.
+        for (const [key, p] of d.prompts) if (!seen.has(key) && knownAtStart.has(key) && !this.isBusy(p)) d.prompts.delete(key);
         d.status = 'loaded';
         this.sessionChanged.fire(d.sessionId);
         if (withEvaluations) await this.loadEvaluations(d, current);

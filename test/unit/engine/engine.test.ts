@@ -25,6 +25,18 @@ describe('engine: ask exactly once', function () {
     assert.equal(r.engine.activeFollowers, 0);
   });
 
+  it('a listing read before a send does not drop the prompt once its answer is in', async () => {
+    r.emulator.configure({ evaluation: { createdMs: 0, runningMs: 0 } });
+    // The listing is read at once, its answer held back until the prompt was sent and answered.
+    r.emulator.addFault({ kind: 'delay', delayMs: 800, afterProcessing: true, method: 'GET', path: '/prompts', count: 1 });
+    const load = r.engine.loadSession(sessionId);
+    await until('the listing was read', () => r.emulator.requests().some((q) => q.method === 'GET' && PROMPTS.test(q.path)));
+    const result = await r.engine.ask(sessionId, 'sent during a listing');
+    assert.equal(result.outcome.kind, 'success');
+    await load;
+    assert.deepEqual(r.engine.detail(sessionId)!.prompts.map((p) => p.prompt.content), ['sent during a listing']);
+  });
+
   it('a repeated send while the first is in flight is the same create', async () => {
     r.emulator.addFault({ kind: 'delay', delayMs: 200, method: 'POST', path: '/prompts' });
     const [a, b] = await Promise.all([r.engine.submit(sessionId, 'twice?'), r.engine.submit(sessionId, 'twice?')]);
