@@ -6,6 +6,7 @@ import {
   dialog,
   emulator,
   openView,
+  pickQuickItem,
   quickInput,
   quickInputAccept,
   quickInputType,
@@ -68,6 +69,15 @@ export async function createSessionFromPalette(page: Page, name: string): Promis
   await quickInputType(page, name);
   await quickInputAccept(page);
   await securityCopilotView(page).locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
+}
+
+/** Opens the session named `name` through the palette's Open Session picker (typing to filter) and returns its panel. */
+export async function openSessionFromPalette(page: Page, name: string): Promise<FrameLocator> {
+  await runCommand(page, 'Security Copilot: Open Session');
+  await waitForQuickPickTitled(page, 'Open Session');
+  await quickInputType(page, name);
+  await pickQuickItem(page, name);
+  return sessionPanel(page, name);
 }
 
 /** Waits until the quick input titled `title` replaced whatever was open before (e.g. the command palette). */

@@ -3,8 +3,8 @@
 // (re-run) without losing keyboard focus while it re-renders.
 import * as assert from 'node:assert/strict';
 import { type FrameLocator } from 'playwright-core';
-import { type Workbench, emulator, openWorkbench, pickQuickItem, quickInputType, runCommand, screenshot } from './harness';
-import { sessionPanel, signInFromWelcomeView, waitForQuickPickTitled } from './flows';
+import { type Workbench, emulator, openWorkbench, screenshot } from './harness';
+import { openSessionFromPalette, signInFromWelcomeView } from './flows';
 
 const PROMPTS = 1000;
 /**
@@ -50,11 +50,7 @@ describe('Panel with 1,000 prompts', function () {
 
   it('opens at the newest prompt with its answer, a few screens of prompts in the DOM', async () => {
     const page = wb.page;
-    await runCommand(page, 'Security Copilot: Open Session');
-    await waitForQuickPickTitled(page, 'Open Session');
-    await quickInputType(page, name);
-    await pickQuickItem(page, name);
-    frame = await sessionPanel(page, name);
+    frame = await openSessionFromPalette(page, name);
     const newest = frame.locator(`article.prompt[aria-posinset="${PROMPTS}"]`);
     await newest.locator('.evaluation.latest .answer').waitFor({ timeout: 120_000 });
     assert.equal(await newest.getAttribute('aria-setsize'), String(PROMPTS));

@@ -3,7 +3,7 @@
 // themes (the webview gets the workbench's theme colours).
 import * as assert from 'node:assert/strict';
 import { type Workbench, emulator, openWorkbench, pickQuickItem, quickInputType, runCommand, screenshot } from './harness';
-import { askInPanel, sessionPanel, signInFromWelcomeView, waitForQuickPickTitled } from './flows';
+import { askInPanel, openSessionFromPalette, sessionPanel, signInFromWelcomeView } from './flows';
 
 async function createBigSession(name: string, prompts: number): Promise<void> {
   const base = `${emulator.url}/beta/security/securityCopilot/workspaces/default/sessions`;
@@ -38,11 +38,7 @@ describe('Panel at scale and in every theme', function () {
 
   it('opens a 200-prompt session and scrolls to the last answer', async () => {
     const page = wb.page;
-    await runCommand(page, 'Security Copilot: Open Session');
-    await waitForQuickPickTitled(page, 'Open Session');
-    await quickInputType(page, big);
-    await pickQuickItem(page, big);
-    const frame = await sessionPanel(page, big);
+    const frame = await openSessionFromPalette(page, big);
     await frame.locator('article.prompt').nth(199).waitFor({ state: 'attached', timeout: 30_000 });
     assert.equal(await frame.locator('article.prompt').count(), 200);
     const last = frame.locator('article.prompt').nth(199);
