@@ -101,6 +101,7 @@ interface Part {
 
 /** Sends one `$batch` of GETs; resolves the parts by read key (a part the service didn't answer is absent). */
 async function postBatch(http: GraphHttp, reads: readonly BatchRead[], signal: AbortSignal | undefined): Promise<{ parts: Map<string, Part>; response: GraphResponse }> {
+  if (reads.length === 0) throw new GraphError('Refused to send an empty $batch.'); // a programming error: nothing is sent
   const ids = new Map<string, string>(); // batch id (lower case) -> read key
   const requests = reads.map((r, i) => {
     const id = String(i + 1);
@@ -227,7 +228,11 @@ export async function readMany<T>(http: GraphHttp, state: BatchState, reads: rea
       const now = Date.now();
       const firstDue = Math.min(...todo.map((t) => t.dueAt));
       if (firstDue > now) await sleep(firstDue - now, o.signal);
-      const sending = todo.filter((t) => t.dueAt <= Date.now());
+      // Timers run on a monotonic clock, Date.now() on the wall clock: after the sleep it can still read a
+      // millisecond before firstDue. Everything due by firstDue goes now, so a batch is never empty (an empty
+      // `$batch` is a 400, which would read as "batching refused").
+      const dueBy = Math.max(Date.now(), firstDue);
+      const sending = todo.filter((t) => t.dueAt <= dueBy);
       todo = todo.filter((t) => !sending.includes(t));
       if (sending.length === 1 && sending[0].attempts > 0) {
         fallback.push(sending[0].read); // one read left: a single request does the same with its own retries

@@ -96,6 +96,33 @@ describe('graph client: listEvaluationsMany ($batch) against the emulator', func
     for (const id of promptIds) assert.equal(evaluationsOf(many.get(id)).length, 1);
   });
 
+  it('re-sends throttled parts in a batch even when the wall clock reads earlier after the wait (never an empty $batch)', async () => {
+    // Timers run on a monotonic clock and Date.now() on the wall clock: after a Retry-After sleep the wall clock
+    // can read a little before the due time (by a millisecond, or more when NTP steps it back). Simulated here:
+    // from 150 ms after the first batch was answered (well inside its 500 ms Retry-After), Date.now() reads
+    // 50 ms behind.
+    const c = client();
+    const { sessionId, promptIds } = await session(c, 4);
+    emulator.addFault({ kind: 'status', status: 429, retryAfter: '0.5', method: 'GET', path: `/prompts/${promptIds[1]}/evaluations` });
+    emulator.addFault({ kind: 'status', status: 429, retryAfter: '0.5', method: 'GET', path: `/prompts/${promptIds[3]}/evaluations` });
+    const realNow = Date.now.bind(Date);
+    let behindFrom: number | undefined;
+    Date.now = () => {
+      const t = realNow();
+      behindFrom ??= emulator.requests().find((r) => r.method === 'POST' && r.endedMs !== undefined)?.endedMs;
+      return behindFrom !== undefined && t >= behindFrom + 150 ? t - 50 : t;
+    };
+    let many: Map<string, Evaluation[] | Error>;
+    try {
+      many = await c.listEvaluationsMany(WS, sessionId, promptIds);
+    } finally {
+      Date.now = realNow;
+    }
+    assert.deepEqual(roundTrips().map((r) => `${r.method} ${r.status} ${r.batchSize}`), ['POST 200 4', 'POST 200 2']);
+    assert.equal(c.batchingRefused, false, 'batching is still on');
+    for (const id of promptIds) assert.equal(evaluationsOf(many.get(id)).length, 1);
+  });
+
   it('accepts a batch answered 424 when a part was throttled', async () => {
     emulator.configure({ batch: { throttledStatus: 424 } });
     const c = client();
