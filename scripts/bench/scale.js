@@ -14,6 +14,12 @@ const path = require('node:path');
  * @param {object} b what bench.js lends the stage: host (startHost's), runs, figure(), missing(), hostProbe(),
  *   log, timed, onCleanup, OUT (compiled tests), median()
  */
+/** perf_hooks' GC kinds (NODE_PERFORMANCE_GC_*). */
+function gcKind(kind) {
+  const names = { 1: 'scavenge', 2: 'mark-compact', 4: 'incremental marking', 8: 'weak callbacks' };
+  return names[kind] ? `, ${names[kind]}` : '';
+}
+
 async function stageScale(b) {
   const { host, figure, missing, log, timed, median } = b;
 
@@ -36,7 +42,7 @@ async function stageScale(b) {
     const note = `${s.sessions} sessions in ${s.pages} pages`;
     figure('memory.sessions10k.mb', s.heapDeltaMb, 'MB', ['<', 20], undefined, `extension host heap growth (after GC) for ${note} in the tree (target ours: 2 KB a session)`);
     figure('list.10k.loadMore.ratio', s.treeMs / s.rawMs, '×', ['<', 1.15], undefined, `tree Refresh + Load more ×${s.pages - 1} (${Math.round(s.treeMs)} ms) vs plain fetch (${Math.round(s.rawMs)} ms), loopback, n=1`);
-    figure('list.10k.longestTask.ms', s.longestTaskMs, 'ms', ['<=', 50], undefined, `longest extension-host event-loop stall while paging (1 ms timer; p99 delay ${s.loopDelayP99Ms.toFixed(1)} ms)`);
+    figure('list.10k.longestTask.ms', s.longestTaskMs, 'ms', ['<=', 50], undefined, `longest extension-host event-loop stall while paging (1 ms timer; p99 delay ${s.loopDelayP99Ms.toFixed(1)} ms; ${s.gcCount ?? 0} GCs, ${Math.round(s.gcTotalMs ?? 0)} ms in all, longest ${Math.round(s.gcLongestMs ?? 0)} ms${gcKind(s.gcLongestKind)})`);
   } else {
     for (const [name, unit, target] of [['memory.sessions10k.mb', 'MB', '< 20'], ['list.10k.loadMore.ratio', '×', '< 1.15'], ['list.10k.longestTask.ms', 'ms', '≤ 50']]) missing(name, unit, target, why);
   }

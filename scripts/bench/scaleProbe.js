@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const v8 = require('node:v8');
 const vm = require('node:vm');
-const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
+const { PerformanceObserver, monitorEventLoopDelay, performance } = require('node:perf_hooks');
 const vscode = require('vscode');
 
 const PRODUCT_ID = 'security-copilot-vscode.security-copilot';
@@ -158,6 +158,13 @@ async function measureSessions10k(out) {
 
   const base = await heapMb();
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  // Garbage collections meanwhile (the host's whole heap, every extension's): a long task that is a GC pause
+  // shows up here with about the same duration.
+  const gcs = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ ms: e.duration, kind: e.detail?.kind });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const t0 = performance.now();
   loop.enable();
   await vscode.commands.executeCommand('securityCopilot.refreshSessions');
@@ -172,6 +179,8 @@ async function measureSessions10k(out) {
   // Until VS Code has asked for the last page's rows (it does so after a debounce) and the host is quiet.
   await sleep(1000);
   loop.disable();
+  gcObserver.disconnect();
+  const longestGc = gcs.reduce((a, g) => (g.ms > a.ms ? g : a), { ms: 0, kind: undefined });
   const sessions = api.copilot.engine.list.sessions.length;
   const after = await heapMb();
   out.sessions10k = {
@@ -183,6 +192,11 @@ async function measureSessions10k(out) {
     heapDeltaMb: after - base,
     longestTaskMs: Math.max(0, loop.max / 1e6 - LOOP_RESOLUTION_MS),
     loopDelayP99Ms: loop.percentile(99) / 1e6,
+    gcCount: gcs.length,
+    gcTotalMs: gcs.reduce((a, g) => a + g.ms, 0),
+    gcLongestMs: longestGc.ms,
+    // perf_hooks' NODE_PERFORMANCE_GC_* kinds: 1 minor (scavenge), 2 major (mark-compact), 4 incremental, 8 weak callbacks
+    gcLongestKind: longestGc.kind,
   };
   await vscode.workspace.getConfiguration('securityCopilot').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
 }
