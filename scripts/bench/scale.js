@@ -12,7 +12,7 @@ const path = require('node:path');
 
 /**
  * @param {object} b what bench.js lends the stage: host (startHost's), runs, figure(), missing(), hostProbe(),
- *   log, timed, onCleanup, OUT (compiled tests), median()
+ *   log, timed, onCleanup, OUT (compiled tests), ROOT, median(), profile (--profile)
  */
 /** perf_hooks' GC kinds (NODE_PERFORMANCE_GC_*). */
 function gcKind(kind) {
@@ -27,7 +27,11 @@ async function stageScale(b) {
   let probe;
   try {
     await host.control.reset();
-    probe = await timed(log, 'scale probe in the extension host (10,000 sessions, 20 panels)', () => b.hostProbe(host, ['sessions10k', 'panels'], 600_000, {}, 'scaleProbe.js'));
+    // --profile: a CPU profile of the paging (the profiler's own cost makes that run's figures a little worse).
+    const env = b.profile ? { SC_BENCH_PROFILE: path.join(b.ROOT, 'bench', 'sessions10k.cpuprofile') } : {};
+    probe = await timed(log, 'scale probe in the extension host (10,000 sessions, 20 panels)', () => b.hostProbe(host, ['sessions10k', 'panels'], 600_000, env, 'scaleProbe.js'));
+    if (b.profile) log(`CPU profile of the extension host while paging 10,000 sessions: ${path.join('bench', 'sessions10k.cpuprofile')}`);
+    for (const task of probe.sessions10k?.busyStretches ?? []) log(`busy stretch at ${Math.round(task.atMs)} ms of the profile: ${task.ms.toFixed(1)} ms with no idle; most self time: ${task.self.join('; ')}`);
   } catch (e) {
     probe = { error: e.message };
   }

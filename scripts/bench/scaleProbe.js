@@ -4,10 +4,13 @@
 // It drives the product through its commands and reads the emulator's control API; it writes JSON to
 // $SC_BENCH_RESULT_FILE.
 //   SC_BENCH_PARTS = comma list of: panels, sessions10k
+//   SC_BENCH_PROFILE = file: a CPU profile of the extension host while the tree pages through 10,000 sessions
+//     (open it in Chrome DevTools), and in the result its longest busy stretches with the functions that ran most
 'use strict';
 const fs = require('node:fs');
 const v8 = require('node:v8');
 const vm = require('node:vm');
+const inspector = require('node:inspector');
 const { PerformanceObserver, monitorEventLoopDelay, performance } = require('node:perf_hooks');
 const vscode = require('vscode');
 
@@ -19,6 +22,7 @@ const LOOP_RESOLUTION_MS = 1;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TRACE = process.env.SC_BENCH_TRACE_FILE;
+const PROFILE = process.env.SC_BENCH_PROFILE;
 function trace(message) {
   if (TRACE) fs.appendFileSync(TRACE, `${new Date().toISOString()} scale: ${message}\n`);
 }
@@ -127,6 +131,59 @@ async function measurePanels(out) {
   out.panels = { deltasMb: deltas, medianMb: median(deltas), unloaded };
 }
 
+/** Starts V8's sampling profiler in this process (1 ms samples); resolves to a function that stops it. */
+async function startProfile() {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    session.disconnect();
+    return profile;
+  };
+}
+
+/**
+ * The longest runs of samples that were not idle (a task, or tasks back to back with no idle between), each with
+ * the functions that were on top of the stack most (self time), named by file and line.
+ */
+function busyStretches(profile, top = 5) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  const tasks = [];
+  let current;
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    const id = profile.samples[i];
+    if (idle.has(id)) {
+      if (current) tasks.push(current);
+      current = undefined;
+      continue;
+    }
+    current ??= { startUs: t, ms: 0, self: new Map() };
+    current.ms += dt / 1000;
+    const f = nodes.get(id).callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url ? `${f.url.replace(/^.*\/(?=[^/]+\/[^/]+$)/, '')}:${f.lineNumber + 1}` : ''}`.trim();
+    current.self.set(name, (current.self.get(name) ?? 0) + dt / 1000);
+  }
+  if (current) tasks.push(current);
+  return tasks
+    // Starting the profiler is a task of its own.
+    .filter((task) => ![...task.self.keys()].some((fn) => fn.startsWith('post node:inspector')))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, top)
+    .map((task) => ({
+      atMs: (task.startUs - profile.startTime) / 1000,
+      ms: task.ms,
+      self: [...task.self].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([fn, ms]) => `${fn} ${ms.toFixed(1)} ms`),
+    }));
+}
+
 /**
  * 10,000 sessions through the tree with its view shown: Refresh, then Load more until the last page (each
  * command resolves when its page is in). Meanwhile a 1 ms timer measures how late the host's event loop ran
@@ -165,6 +222,7 @@ async function measureSessions10k(out) {
     for (const e of list.getEntries()) gcs.push({ ms: e.duration, kind: e.detail?.kind });
   });
   gcObserver.observe({ entryTypes: ['gc'] });
+  const stopProfile = PROFILE ? await startProfile() : undefined;
   const t0 = performance.now();
   loop.enable();
   await vscode.commands.executeCommand('securityCopilot.refreshSessions');
@@ -180,6 +238,8 @@ async function measureSessions10k(out) {
   await sleep(1000);
   loop.disable();
   gcObserver.disconnect();
+  const profile = await stopProfile?.();
+  if (profile) fs.writeFileSync(PROFILE, JSON.stringify(profile));
   const longestGc = gcs.reduce((a, g) => (g.ms > a.ms ? g : a), { ms: 0, kind: undefined });
   const sessions = api.copilot.engine.list.sessions.length;
   const after = await heapMb();
@@ -197,6 +257,7 @@ async function measureSessions10k(out) {
     gcLongestMs: longestGc.ms,
     // perf_hooks' NODE_PERFORMANCE_GC_* kinds: 1 minor (scavenge), 2 major (mark-compact), 4 incremental, 8 weak callbacks
     gcLongestKind: longestGc.kind,
+    busyStretches: profile ? busyStretches(profile) : undefined,
   };
   await vscode.workspace.getConfiguration('securityCopilot').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
 }
