@@ -12,6 +12,7 @@ import {
   quickInputType,
   runCommand,
   securityCopilotView,
+  sessionsViewBody,
   webviewFrame,
 } from './harness';
 
@@ -22,14 +23,12 @@ import {
 export async function signInFromWelcomeView(page: Page): Promise<'consented' | 'already'> {
   const view = await openView(page);
   const signIn = view.getByRole('button', { name: 'Sign In' });
-  const row = view.locator('.monaco-list-row').first();
-  await Promise.race([signIn.waitFor({ state: 'visible', timeout: 20_000 }), row.waitFor({ state: 'visible', timeout: 20_000 })]);
-  if (!(await signIn.isVisible())) {
-    const text = (await row.innerText()).trim();
-    if (!/Loading/.test(text)) return 'already';
-    await Promise.race([signIn.waitFor({ state: 'visible', timeout: 20_000 }), view.locator('.monaco-list-row', { hasNotText: /Loading/ }).first().waitFor({ timeout: 20_000 })]);
-    if (!(await signIn.isVisible())) return 'already';
-  }
+  // One wait for either settled state: the welcome view's Sign In, or a row of the Sessions view that is not
+  // "Loading…". The tree shows "Loading sessions…" before it knows the user is signed out; reading that row after
+  // a wait that it ended raced with the row going away (a clean-clone CI run waited 30 s for a row that was gone).
+  const loaded = sessionsViewBody(page).locator('.monaco-list-row', { hasNotText: /Loading/ });
+  await signIn.or(loaded).first().waitFor({ state: 'visible', timeout: 40_000 });
+  if (!(await signIn.isVisible())) return 'already';
   await signIn.click();
   const message = await allowAuthDialog(page);
   assert.match(message, /Security Copilot for VS Code/);

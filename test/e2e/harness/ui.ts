@@ -211,6 +211,13 @@ export async function openView(page: Page, timeout = DEFAULT_TIMEOUT): Promise<L
   return view;
 }
 
+/** The body of the Sessions view (the Plugins view in the same container has rows of its own). */
+export function sessionsViewBody(page: Page): Locator {
+  return securityCopilotView(page)
+    .locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Sessions/ }) })
+    .locator('.pane-body');
+}
+
 /** A row of the Sessions tree whose text contains `label`. */
 export function sessionTreeRow(page: Page, label: TextMatch): Locator {
   return securityCopilotView(page).locator('.monaco-list-row', { hasText: label }).first();
