@@ -84,22 +84,34 @@ async function main() {
   }
 
   const Mocha = require('mocha');
+  const harnessHooks = require(hooks);
   const mocha = new Mocha({
     ui: 'bdd',
     timeout: 60_000,
     reporter: 'spec',
     forbidOnly: true,
     color: !!process.stdout.isTTY,
-    rootHooks: require(hooks).mochaHooks,
+    rootHooks: harnessHooks.mochaHooks,
   });
   if (opts.grep) mocha.grep(opts.grep);
   for (const f of files) mocha.addFile(f);
   log(`running ${files.length} browser test file(s) against ${server.url}`);
   const failures = [];
+  const hookDiagnostics = [];
   const stats = await new Promise((resolve) => {
     const runner = mocha.run(() => resolve(runner.stats));
-    runner.on('fail', (test, err) => failures.push({ title: test.fullTitle(), error: err && err.message ? err.message : String(err) }));
+    runner.on('fail', (test, err) => {
+      failures.push({ title: test.fullTitle(), error: err && err.message ? err.message : String(err) });
+      // A failing before/after hook gets no afterEach (where a failed test's diagnostics are taken): taken here,
+      // at once. The suite's `after` may close its workbench meanwhile, so the screenshot is best effort; the log
+      // tail and the Graph requests are not.
+      if (test.type === 'hook') {
+        console.log(`      diagnostics of the failed hook "${test.fullTitle()}":`);
+        hookDiagnostics.push(harnessHooks.diagnoseFailure(test.fullTitle()).catch((e) => console.log(`      (no diagnostics: ${e && e.message ? e.message : e})`)));
+      }
+    });
   });
+  await Promise.all(hookDiagnostics);
   const counts = { passed: stats.passes, failed: stats.failures, pending: stats.pending, failures };
   if (failures.length) {
     log(`failure screenshots are in ${path.relative(ROOT, paths.screenshots)}/; code-server log: ${path.relative(ROOT, server.logFile)}`);

@@ -29,6 +29,15 @@ export function screenshotDir(): string {
 let sharedBrowser: Promise<Browser> | undefined;
 const openPages = new Set<Page>();
 
+/** Work that needs the open workbenches (a failed hook's screenshots): closing a workbench waits for it. */
+const closeBlockers = new Set<Promise<unknown>>();
+
+/** Closing any workbench waits until `work` is done (it is taken off when done, failed or not). */
+export function holdWorkbenchesOpenUntil(work: Promise<unknown>): void {
+  const held = work.catch(() => undefined).finally(() => closeBlockers.delete(held));
+  closeBlockers.add(held);
+}
+
 /** The pages of the workbenches currently open (the failure hook screenshots them). */
 export function livePages(): Page[] {
   return [...openPages].filter((p) => !p.isClosed());
@@ -105,6 +114,7 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
   page.on('pageerror', (e) => errors.push(e.message));
   openPages.add(page);
   const close = async () => {
+    await Promise.all([...closeBlockers]);
     openPages.delete(page);
     if (trace) await context.tracing.stop({ path: path.join(screenshotDir(), `trace-${Date.now()}.zip`) }).catch(() => undefined);
     await context.close().catch(() => undefined);

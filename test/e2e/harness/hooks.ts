@@ -1,4 +1,5 @@
-// Mocha root hooks of the browser run (scripts/host/runE2E.js passes them as `rootHooks`): when a test fails, a
+// Mocha root hooks of the browser run (scripts/host/runE2E.js passes them as `rootHooks`): when a test (or, through
+// the runner, a hook) fails, a
 // screenshot of every open workbench, the tail of the extension's log and the last Graph requests the emulator
 // saw (printed, so a failure that happens once in CI can be read from its output); the shared browser closed at
 // the end.
@@ -8,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Mocha from 'mocha';
 import { emulator } from '../../support/emulatorControl';
-import { closeBrowser, livePages, screenshot } from './browser';
+import { closeBrowser, holdWorkbenchesOpenUntil, livePages, screenshot } from './browser';
 
 const LOG_LINES = 40;
 const REQUESTS = 25;
@@ -61,20 +62,34 @@ async function printDiagnostics(): Promise<void> {
   }
 }
 
-export const mochaHooks = {
-  async afterEach(this: Mocha.Context): Promise<void> {
-    const test = this.currentTest;
-    if (!test || test.state !== 'failed') return;
-    const pages = livePages();
+/**
+ * Screenshots of every open workbench, then the log tail and the Graph requests, for the failure `title`. The
+ * workbenches stay open until the screenshots are taken (a failed hook's suite goes on to its `after`, which
+ * closes them).
+ */
+export async function diagnoseFailure(title: string): Promise<void> {
+  const pages = livePages();
+  const shots = (async () => {
     for (const [i, page] of pages.entries()) {
       try {
-        const file = await screenshot(page, `FAILED ${test.fullTitle()}${pages.length > 1 ? ` ${i + 1}` : ''}`);
+        const file = await screenshot(page, `FAILED ${title}${pages.length > 1 ? ` ${i + 1}` : ''}`);
         console.log(`      screenshot: ${file}`);
       } catch (e) {
         console.log(`      (no screenshot: ${e instanceof Error ? e.message : String(e)})`);
       }
     }
-    await printDiagnostics();
+  })();
+  holdWorkbenchesOpenUntil(shots);
+  await shots;
+  await printDiagnostics();
+}
+
+export const mochaHooks = {
+  // A failing before/after hook gets no afterEach: scripts/host/runE2E.js calls diagnoseFailure for it.
+  async afterEach(this: Mocha.Context): Promise<void> {
+    const test = this.currentTest;
+    if (!test || test.state !== 'failed') return;
+    await diagnoseFailure(test.fullTitle());
   },
   async afterAll(): Promise<void> {
     await closeBrowser();
