@@ -103,8 +103,8 @@ async function main() {
     runner.on('fail', (test, err) => {
       failures.push({ title: test.fullTitle(), error: err && err.message ? err.message : String(err) });
       // A failing before/after hook gets no afterEach (where a failed test's diagnostics are taken): taken here,
-      // at once. The suite's `after` may close its workbench meanwhile, so the screenshot is best effort; the log
-      // tail and the Graph requests are not.
+      // at once. The suite's `after` hook that runs next closes its workbench only once the screenshots are taken
+      // (test/e2e/harness/browser.ts).
       if (test.type === 'hook') {
         console.log(`      diagnostics of the failed hook "${test.fullTitle()}":`);
         hookDiagnostics.push(harnessHooks.diagnoseFailure(test.fullTitle()).catch((e) => console.log(`      (no diagnostics: ${e && e.message ? e.message : e})`)));

@@ -1,8 +1,7 @@
-// Mocha root hooks of the browser run (scripts/host/runE2E.js passes them as `rootHooks`): when a test (or, through
-// the runner, a hook) fails, a
-// screenshot of every open workbench, the tail of the extension's log and the last Graph requests the emulator
-// saw (printed, so a failure that happens once in CI can be read from its output); the shared browser closed at
-// the end.
+// Mocha root hooks of the browser run (scripts/host/runE2E.js passes them as `rootHooks`): when a test fails (a
+// hook: through the runner), a screenshot of every open workbench, the tail of the extension's log and the last
+// Graph requests the emulator saw (printed, so a failure that happens once in CI can be read from its output);
+// the shared browser closed at the end.
 // Root afterEach hooks run after the suites' own afterEach hooks: close workbenches in `after`, not `afterEach`,
 // or the failure screenshot has nothing left to capture.
 import * as fs from 'node:fs';
