@@ -61,13 +61,31 @@ describe('Panel at scale and in every theme', function () {
     assert.equal(await frame.locator('article.prompt').count(), 201);
   });
 
+  // Each theme's editor background (VS Code's theme files): the tests wait until the workbench and the panel
+  // show it. The workbench applies a picked theme asynchronously and the panel gets it by message after that;
+  // reading both at once after the pick raced with it (a CI run read the editor before, the panel after).
+  const EDITOR_BACKGROUND: Record<string, string> = {
+    'Dark Modern': 'rgb(31, 31, 31)',
+    'Dark High Contrast': 'rgb(0, 0, 0)',
+    'Light Modern': 'rgb(255, 255, 255)',
+  };
   for (const theme of ['Dark Modern', 'Dark High Contrast', 'Light Modern']) {
     it(`follows the "${theme}" theme`, async () => {
       const page = wb.page;
+      const expected = EDITOR_BACKGROUND[theme];
       await runCommand(page, 'Preferences: Color Theme');
       await quickInputType(page, theme);
       await pickQuickItem(page, theme);
       const frame = await sessionPanel(page, big);
+      // Waits that end in the assertions below either way (a timeout is reported with the colours seen).
+      await page
+        .waitForFunction((bg) => {
+          const editor = document.querySelector('.part.editor > .content');
+          return !!editor && getComputedStyle(editor).backgroundColor === bg;
+        }, expected, { timeout: 15_000 })
+        .catch(() => undefined);
+      const panelFrame = await (await frame.locator('body').elementHandle())?.ownerFrame();
+      await panelFrame?.waitForFunction((bg) => getComputedStyle(document.body).backgroundColor === bg, expected, { timeout: 15_000 }).catch(() => undefined);
       const editorBackground = await page.locator('.part.editor > .content').evaluate((e) => getComputedStyle(e).backgroundColor);
       const colours = await frame.locator('body').evaluate((b) => {
         const s = getComputedStyle(b);
@@ -75,6 +93,7 @@ describe('Panel at scale and in every theme', function () {
         return { background: s.backgroundColor, foreground: s.color, inputBorder: input.borderTopColor };
       });
       assert.notEqual(colours.background, colours.foreground);
+      assert.equal(editorBackground, expected, `the workbench's editor background in ${theme}`);
       // The panel's background is the workbench's editor background: it follows the theme.
       assert.equal(colours.background, editorBackground, `panel ${colours.background} vs editor ${editorBackground}`);
       await screenshot(page, `theme-${theme.toLowerCase().replace(/\s+/g, '-')}`);
