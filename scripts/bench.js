@@ -3,7 +3,7 @@
 //   npm run bench [-- --only build,node,engine,host,ui,scale] [--runs N] [--ui tree,open,answer] [--profile]
 // --profile writes bench/activate.cpuprofile (loading the bundle + activate() in the extension host; open it
 // in Chrome DevTools' Performance panel) from the last activation run, and bench/sessions10k.cpuprofile (the
-// extension host while the tree pages through 10,000 sessions) with its longest tasks in the log.
+// extension host while the tree pages through 10,000 sessions) with its longest busy stretches in the log.
 // Prints one table (figure, value, target, ok/MISS) and writes bench/results.json
 // ({ figures: { <name>: { value, unit, target, ok } } }). Each figure is the median of several runs; every
 // ratio is measured in the same run as what it compares with. Nothing is asserted: a missed target is printed

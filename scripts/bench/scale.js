@@ -28,9 +28,10 @@ async function stageScale(b) {
   try {
     await host.control.reset();
     // --profile: a CPU profile of the paging (the profiler's own cost makes that run's figures a little worse).
-    const env = b.profile ? { SC_BENCH_PROFILE: path.join(b.ROOT, 'bench', 'sessions10k.cpuprofile') } : {};
+    const profileFile = path.join(b.ROOT, 'bench', 'sessions10k.cpuprofile');
+    const env = b.profile ? { SC_BENCH_PROFILE: profileFile } : {};
     probe = await timed(log, 'scale probe in the extension host (10,000 sessions, 20 panels)', () => b.hostProbe(host, ['sessions10k', 'panels'], 600_000, env, 'scaleProbe.js'));
-    if (b.profile) log(`CPU profile of the extension host while paging 10,000 sessions: ${path.join('bench', 'sessions10k.cpuprofile')}`);
+    if (b.profile) log(`CPU profile of the extension host while paging 10,000 sessions: ${path.relative(b.ROOT, profileFile)}`);
     for (const task of probe.sessions10k?.busyStretches ?? []) log(`busy stretch at ${Math.round(task.atMs)} ms of the profile: ${task.ms.toFixed(1)} ms with no idle; most self time: ${task.self.join('; ')}`);
   } catch (e) {
     probe = { error: e.message };

@@ -69,10 +69,9 @@ describe('Panel at scale and in every theme', function () {
     'Dark High Contrast': 'rgb(0, 0, 0)',
     'Light Modern': 'rgb(255, 255, 255)',
   };
-  for (const theme of ['Dark Modern', 'Dark High Contrast', 'Light Modern']) {
+  for (const [theme, expected] of Object.entries(EDITOR_BACKGROUND)) {
     it(`follows the "${theme}" theme`, async () => {
       const page = wb.page;
-      const expected = EDITOR_BACKGROUND[theme];
       await runCommand(page, 'Preferences: Color Theme');
       await quickInputType(page, theme);
       await pickQuickItem(page, theme);
