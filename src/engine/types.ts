@@ -21,7 +21,7 @@ export interface EngineHost {
 export interface EngineOptions {
   /** Window-wide reads per second spent on following evaluations (default 6). */
   readsPerSecond?: number;
-  /** Delays of the first reads of a new follower (default [400, 700]); then one read per `intervalMs`. */
+  /** Delays of the first reads of a new follower (default [1000]); then one read per `intervalMs`. */
   firstReadsMs?: readonly number[];
   /** Read interval while an evaluation runs (default 1000: an answer shows within about a second). */
   intervalMs?: number;

@@ -304,6 +304,9 @@ export async function answerLatency(b: Bench, sessionName: string, schedule: [nu
   await coldReload(b);
   const { frame } = await openByName(b, sessionName);
   await frame.locator('#prompt-input').waitFor({ timeout: 30_000 });
+  // The init script does not reach the panel's frame here, so the watcher is put in now, before the first send:
+  // put in at the first poll (after the last send), it dated every answer that completed earlier to that poll.
+  await frameWatch(frame);
   for (const [i, [, runMs]] of schedule.entries()) {
     await emulator.answer({ match: `bench-run-${i + 1}-`, createdMs: 400, runningMs: runMs - 400 });
   }
