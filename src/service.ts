@@ -15,6 +15,13 @@ export class ConfigurationError extends Error {
 /** Where the window's workspace choice is kept (ExtensionContext.workspaceState). */
 const WORKSPACE_CHOICE_KEY = 'securityCopilot.selectedWorkspace';
 
+/** Why a write was refused in read-only mode, with the setting that turns it back on. */
+export function readOnlyRefusal(): string {
+  return vscode.l10n.t(
+    'Nothing was sent: Security Copilot is in read-only mode (setting "Security Copilot › Auth: Access" is readOnly). Set it to readWrite to create sessions and send prompts.',
+  );
+}
+
 export interface CopilotOptions {
   /** The extension's SecretStorage: client secret and certificate of the app-only sign-in methods. */
   secrets?: vscode.SecretStorage;
@@ -49,6 +56,7 @@ export class Copilot extends Disposable {
       client: () => this.client,
       workspaceId: () => this.workspaceId,
       pageSize: () => this.current.pageSize,
+      writesRefused: () => (this.readOnly ? readOnlyRefusal() : undefined),
       log,
     });
     this.register(this.engine);

@@ -10,6 +10,7 @@ import type { CommandDefinition } from './context';
 export const runPromptbook: CommandDefinition = {
   id: 'securityCopilot.runPromptbook',
   verb: 'run the promptbook',
+  write: true,
   run: async (ctx, arg, rawOptions) => {
     let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : undefined;
     uri ??= Promptbooks.notebookFromArgument(undefined)?.uri;

@@ -249,6 +249,12 @@ export class CopilotEngine {
     return this.host.client();
   }
 
+  /** An error to reject a write with when the host refuses writes (read-only access); nothing is sent. */
+  private writeRefusal(): EngineError | undefined {
+    const reason = this.host.writesRefused?.();
+    return reason ? new EngineError(reason) : undefined;
+  }
+
   private get ws(): string {
     return this.host.workspaceId();
   }
@@ -433,6 +439,8 @@ export class CopilotEngine {
   createSession(displayName: string): Promise<Session> {
     const name = validateDisplayName(displayName);
     if (!name.ok) return Promise.reject(new EngineError(name.message));
+    const refused = this.writeRefusal();
+    if (refused) return Promise.reject(refused);
     const key = name.value;
     const existing = this.creates.get(key);
     if (existing) return existing;
@@ -493,6 +501,8 @@ export class CopilotEngine {
   async rename(sessionId: string, displayName: string): Promise<Session> {
     const name = validateDisplayName(displayName);
     if (!name.ok) throw new EngineError(name.message);
+    const refused = this.writeRefusal();
+    if (refused) throw refused;
     const epoch = this.epoch;
     try {
       const session = await this.client.renameSession(this.ws, sessionId, name.value);
@@ -742,6 +752,8 @@ export class CopilotEngine {
     if (!sid.ok) return Promise.reject(new EngineError(sid.message));
     const text = validatePromptContent(content);
     if (!text.ok) return Promise.reject(new EngineError(text.message));
+    const refused = this.writeRefusal();
+    if (refused) return Promise.reject(refused);
     if (this.signInRequired) return Promise.reject(new EngineError('Sign in again to send prompts.', { signIn: true }));
     const key = `${idKey(sessionId)}\n${text.value}`;
     const existing = this.sends.get(key);
@@ -841,6 +853,8 @@ export class CopilotEngine {
   rerun(sessionId: string, promptId: string): Promise<void> {
     const p = this.details.get(idKey(sessionId))?.prompts.get(idKey(promptId));
     if (!p) return Promise.reject(new EngineError('That prompt is not in this session (refresh the session).'));
+    const refused = this.writeRefusal();
+    if (refused) return Promise.reject(refused);
     if (this.signInRequired) return Promise.reject(new EngineError('Sign in again to run prompts.', { signIn: true }));
     if (p.evaluations === null || p.evaluationsError) {
       // Unknown answers: find out first (a Retry), never a blind POST.
@@ -866,6 +880,11 @@ export class CopilotEngine {
   }
 
   private async doStart(p: MutablePrompt): Promise<void> {
+    const refused = this.writeRefusal();
+    if (refused) {
+      this.setRun(p, { kind: 'failed', message: refused.message });
+      return;
+    }
     const epoch = this.epoch;
     const known = new Set((p.evaluations ?? []).map((e) => idKey(e.id)));
     this.setRun(p, { kind: 'starting' });
@@ -1123,6 +1142,8 @@ export class CopilotEngine {
     if (!p) return { kind: 'notRunning' };
     const latest = p.evaluations?.at(-1);
     if (!latest || finalOutcome(latest)) return { kind: 'notRunning' };
+    const refused = this.writeRefusal();
+    if (refused) throw refused;
     if (this.cancelUnsupported) return { kind: 'unsupported', message: this.cancelUnsupported };
     p.cancel = { state: 'requesting' };
     this.firePrompt(p);

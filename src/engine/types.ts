@@ -15,6 +15,11 @@ export interface EngineHost {
   workspaceId(): string;
   /** Sessions per page of the list ($top). */
   pageSize(): number;
+  /**
+   * Why writes are refused right now (read-only access), or undefined when they are allowed. Checked before
+   * every create, rename, send, re-run, start and cancel, so no surface can send a write the user turned off.
+   */
+  writesRefused?(): string | undefined;
   log: EngineLog;
 }
 

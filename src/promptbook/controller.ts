@@ -6,7 +6,7 @@ import { EngineError } from '../engine';
 import { describeError } from '../errors';
 import { isCancelledError, validateDisplayName, type EvaluationOutcome } from '../graph';
 import { Disposable } from '../lifecycle';
-import type { Copilot } from '../service';
+import { readOnlyRefusal, type Copilot } from '../service';
 import type { PromptEntry } from '../engine';
 import { fillPlaceholders, NOTEBOOK_TYPE, placeholders, PROMPT_LANGUAGE } from './format';
 import type { FrontMatter, InputDeclaration } from './frontMatter';
@@ -243,6 +243,10 @@ export class PromptbookController extends Disposable {
     }
     const prompts = cells.filter(isPromptCell).sort((a, b) => a.index - b.index);
     if (!prompts.length) return;
+    if (this.copilot.readOnly) {
+      await this.refuseReadOnly(prompts[0]);
+      return;
+    }
     const all = notebook.getCells().filter(isPromptCell);
     const existing = this.sessions.get(key);
     // Run All (every prompt cell) starts a new session; a cell (or a few) goes into the current run's session.
@@ -269,6 +273,19 @@ export class PromptbookController extends Disposable {
       this.runs.delete(key);
       finish();
     }
+  }
+
+  /** Read-only mode: no input is asked and nothing is sent; the first cell and a warning say why. */
+  private async refuseReadOnly(first: vscode.NotebookCell): Promise<void> {
+    const reason = readOnlyRefusal();
+    const ex = this.controller.createNotebookCellExecution(first);
+    ex.start(Date.now());
+    await ex.replaceOutput(markdownOutput(`🔒 ${escapeMd(reason)}`));
+    ex.end(false, Date.now());
+    const open = vscode.l10n.t('Open Setting');
+    void vscode.window.showWarningMessage(reason, open).then((a) => {
+      if (a === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'securityCopilot.auth.access');
+    });
   }
 
   private async runCells(run: ActiveRun, prompts: vscode.NotebookCell[], whole: boolean, options: RunOptions): Promise<void> {

@@ -222,6 +222,40 @@ describe('Promptbooks (in the extension host)', function () {
     await waitFor('no follower left', () => a.copilot.engine.activeFollowers === 0);
   });
 
+  it('read-only mode: the notebook’s Run All and the command send nothing, ask no input and say why on the cell', async () => {
+    const a = await api();
+    const uri = await writeBook('read-only', PROMPTBOOK);
+    const editor = await openBook(uri);
+    const nb = editor.notebook;
+    await vscode.workspace.getConfiguration('securityCopilot').update('auth.access', 'readOnly', vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('read-only mode', () => a.copilot.readOnly);
+      await emulator.clearRequests();
+      let asked: string | undefined;
+      const watch = setInterval(() => (asked ??= a.promptbooks.controller.askingInput), 5);
+      // The notebook's own Run All (its toolbar button), which no `when` clause can hide.
+      await vscode.commands.executeCommand('notebook.execute');
+      await waitFor('the first cell to end', () => promptCells(nb)[0].executionSummary?.success === false);
+      await a.promptbooks.controller.whenIdle(uri);
+      clearInterval(watch);
+      const [first, second] = promptCells(nb);
+      assert.match(outputText(first), /Nothing was sent: Security Copilot is in read-only mode.*readWrite/s);
+      assert.equal(second.outputs.length, 0, 'the other cells are not touched');
+      assert.equal(asked, undefined, 'no input box was shown');
+      // The command (palette, explorer menu, another extension) is refused before it opens anything.
+      assert.equal(await vscode.commands.executeCommand('securityCopilot.runPromptbook', uri, { inputs: { host: 'X', days: '1' } }), undefined);
+      assert.equal(a.promptbooks.controller.runSession(nb.uri), undefined);
+      assert.deepEqual(
+        (await emulator.requests()).filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`),
+        [],
+        'no write reached Graph',
+      );
+    } finally {
+      await vscode.workspace.getConfiguration('securityCopilot').update('auth.access', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('read/write again', () => !a.copilot.readOnly);
+    }
+  });
+
   it('runs one cell into the current run’s session, or into a new session when there is none', async () => {
     const a = await api();
     const uri = await writeBook('one-cell', PROMPTBOOK);

@@ -142,6 +142,32 @@ describe('engine: creating sessions', function () {
   });
 });
 
+describe('engine: writes refused by the host (read-only access)', function () {
+  let r: Rig;
+  let refused: string | undefined;
+  beforeEach(async () => {
+    refused = undefined;
+    r = await rig({}, { writesRefused: () => refused });
+  });
+  afterEach(() => r.close());
+
+  it('create, rename, send and re-run reject with the host’s reason and send nothing; reads still work', async () => {
+    const session = await r.engine.createSession('Before read-only');
+    const sent = await r.engine.submit(session.id, 'answered before read-only');
+    await r.engine.waitForAnswer(sent.sessionId, sent.promptId);
+    await r.engine.reloadList();
+    r.emulator.clearRequests();
+    refused = 'Read-only mode: nothing was sent.';
+    await assert.rejects(r.engine.createSession('Refused'), /Read-only mode: nothing was sent/);
+    await assert.rejects(r.engine.rename(session.id, 'Refused'), /Read-only mode/);
+    await assert.rejects(r.engine.submit(session.id, 'refused'), /Read-only mode/);
+    await assert.rejects(r.engine.rerun(session.id, sent.promptId), /Read-only mode/);
+    await r.engine.loadSession(session.id, { force: true });
+    assert.deepEqual(r.emulator.requests().filter((q) => q.method !== 'GET').map((q) => `${q.method} ${q.path}`), [], 'no write reached Graph');
+    assert.equal(r.engine.detail(session.id)?.prompts.length, 1, 'reading still works');
+  });
+});
+
 describe('engine: opening a long session', function () {
   let r: Rig;
   beforeEach(async () => {

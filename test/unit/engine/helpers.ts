@@ -1,6 +1,6 @@
 // The engine in plain Node against the emulator over real HTTP.
 import { type Emulator, startEmulator } from '../../../emulator';
-import { CopilotEngine, type EngineOptions } from '../../../src/engine';
+import { CopilotEngine, type EngineHost, type EngineOptions } from '../../../src/engine';
 import { SecurityCopilotClient } from '../../../src/graph';
 
 export const WS = 'default';
@@ -13,7 +13,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(options: EngineOptions = {}): Promise<Rig> {
+export async function rig(options: EngineOptions = {}, host: Partial<EngineHost> = {}): Promise<Rig> {
   const emulator = await startEmulator({ port: 0, quiet: true });
   const client = new SecurityCopilotClient({ baseUrl: emulator.url, getToken: async () => 'test-token', retry: { baseDelayMs: 5, maxDelayMs: 20 } });
   const logs: string[] = [];
@@ -23,6 +23,7 @@ export async function rig(options: EngineOptions = {}): Promise<Rig> {
       workspaceId: () => WS,
       pageSize: () => 25,
       log: { info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`), error: (m) => logs.push(`error ${m}`) },
+      ...host,
     },
     { firstReadsMs: [50, 100], intervalMs: 150, politeMaxMs: 400, ...options },
   );
