@@ -123,6 +123,44 @@ export const PLUGINS: readonly PluginRecord[] = [
     settings: [],
   },
   {
+    // A third-party plugin from the global catalog, signed in with OAuth.
+    name: 'ServiceNowITSM',
+    displayName: 'ServiceNow ITSM',
+    description: 'Skills that read ServiceNow incidents, change requests and configuration items.',
+    category: 'plugin',
+    catalogScope: 'global',
+    previewState: 'public',
+    isEnabled: true,
+    authorization: { authType: 'oAuthAuthorizationCodeFlow' },
+    settings: [
+      {
+        name: 'InstanceUrl',
+        label: 'Instance URL',
+        description: 'Your ServiceNow instance.',
+        hintText: 'https://contoso.service-now.com',
+        settingValue: 'string',
+        isRequired: true,
+        defaultValue: null,
+        value: 'https://contoso.service-now.com',
+        acceptableValues: [],
+        displayType: 'textbox',
+      },
+    ],
+  },
+  {
+    // An MCP server added to this workspace. The documented pluginCategory enum has no MCP value: the service
+    // may say `other` (as here) or an evolvable value the client must accept; the name is all that says MCP.
+    name: 'Fabrikam-MCP',
+    displayName: 'Fabrikam threat feed (MCP server)',
+    description: 'Tools of the Fabrikam threat intelligence MCP server: indicator lookups and actor profiles.',
+    category: 'other',
+    catalogScope: 'workspace',
+    previewState: 'public',
+    isEnabled: true,
+    authorization: { authType: 'aPIKey' },
+    settings: [],
+  },
+  {
     // A custom plugin uploaded to the tenant's catalog, with an API key and a preview state.
     name: 'ContosoAssetInventory',
     displayName: 'Contoso asset inventory',

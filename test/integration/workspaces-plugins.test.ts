@@ -70,6 +70,9 @@ describe('Workspaces and plugins (in the extension host)', function () {
     assert.equal(byLabel.get('Microsoft Entra')?.description, 'Microsoft · enabled');
     assert.equal(byLabel.get('Microsoft Intune')?.description, 'Microsoft · disabled');
     assert.equal(byLabel.get('Contoso asset inventory')?.description, 'Custom (your tenant) · enabled · preview (private)');
+    assert.equal(byLabel.get('ServiceNow ITSM')?.description, 'Third party · enabled · preview (public)');
+    assert.equal(byLabel.get('Fabrikam threat feed (MCP server)')?.description, 'MCP server (this workspace) · enabled · preview (public)');
+    assert.match((byLabel.get('Fabrikam threat feed (MCP server)')?.tooltip as vscode.MarkdownString).value, /not from Microsoft/);
     const tooltip = byLabel.get('Contoso asset inventory')?.tooltip as vscode.MarkdownString;
     assert.match(tooltip.value, /CMDB/);
     assert.match(tooltip.value, /not from Microsoft/);
@@ -87,6 +90,9 @@ describe('Workspaces and plugins (in the extension host)', function () {
     await vscode.commands.executeCommand('securityCopilot.filterPlugins', 'custom');
     const filtered = ((await a.plugins.getChildren()) as PluginNode[]).map((n) => String(a.plugins.getTreeItem(n).label));
     assert.deepEqual(filtered, ['Contoso asset inventory']);
+    await vscode.commands.executeCommand('securityCopilot.filterPlugins', 'MCP server');
+    const mcp = ((await a.plugins.getChildren()) as PluginNode[]).map((n) => String(a.plugins.getTreeItem(n).label));
+    assert.deepEqual(mcp, ['Fabrikam threat feed (MCP server)']);
     await vscode.commands.executeCommand('securityCopilot.filterPlugins', '');
   });
 
