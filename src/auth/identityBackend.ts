@@ -36,6 +36,21 @@ export function configurationProblem(config: IdentityBackendConfig): string | un
   return undefined;
 }
 
+/** National-cloud authorities already warned about in this window (the warning shows once per host). */
+const warnedAuthorities = new Set<string>();
+
+/** Says once per window and host that a national cloud's sign-in will likely not reach Security Copilot. */
+function warnAboutAuthority(authority: AuthorityCheck, log: Log): void {
+  if (!authority.ok || !authority.warning) return;
+  log.warn(authority.warning);
+  if (warnedAuthorities.has(authority.origin)) return;
+  warnedAuthorities.add(authority.origin);
+  const open = vscode.l10n.t('Open Setting');
+  void vscode.window.showWarningMessage(authority.warning, open).then((a) => {
+    if (a === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'securityCopilot.auth.authorityHost');
+  });
+}
+
 function toSession(t: IdentityToken, scopes: string[]): vscode.AuthenticationSession {
   return { id: t.account.id, accessToken: t.token, account: { id: t.account.id, label: t.account.label }, scopes };
 }
@@ -74,7 +89,7 @@ export class IdentityBackend implements SignInBackend {
     const problem = configurationProblem(this.config);
     if (problem) throw new SignInConfigurationError(problem);
     const authority = this.config.authority;
-    if (authority.ok && authority.warning) this.log.warn(authority.warning);
+    warnAboutAuthority(authority, this.log);
     const method = this.config.method;
     const clientSecret = method === 'clientSecret' ? await this.secrets?.clientSecret() : undefined;
     const certificate = method === 'clientCertificate' ? await this.secrets?.certificate() : undefined;

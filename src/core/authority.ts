@@ -36,8 +36,9 @@ export function checkAuthorityHost(raw: string): AuthorityCheck {
   const result: AuthorityCheck = { ok: true, origin: url.origin, isLoopback: loopback };
   if (SOVEREIGN.has(url.hostname.toLowerCase())) {
     result.warning =
-      `${url.hostname} is a national cloud. The Security Copilot Graph API is documented for the global cloud ` +
-      '(graph.microsoft.com) only, so sign-in may work but Graph calls will likely fail.';
+      `${url.hostname} is a national cloud's sign-in. The Security Copilot Graph API is documented for the global cloud ` +
+      `(graph.microsoft.com) only: sign-in may work, but Graph will likely refuse its token. Unless Microsoft says otherwise ` +
+      `for your tenant, set "Security Copilot › Auth: Authority Host" to ${GLOBAL_AUTHORITY}.`;
   }
   return result;
 }

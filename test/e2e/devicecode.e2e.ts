@@ -155,4 +155,28 @@ describe('Device code sign-in: notification, Copy and Open, progress, Cancel', f
     assert.deepEqual((await identity.requests()).filter((r) => r.status === 200), [], 'no token was issued');
     await notificationButton(again, 'Cancel').click();
   });
+
+  it('a national cloud’s authority host warns before the sign-in, with the setting to change', async () => {
+    await wb?.close();
+    // login.microsoftonline.us is unreachable here, so the sign-in itself fails after the warning: only the
+    // warning is this test's subject.
+    setUserSettings({ 'securityCopilot.auth.authorityHost': 'https://login.microsoftonline.us' });
+    try {
+      wb = await openWorkbench();
+      const page = wb.page;
+      const signIn = await signInButton(page);
+      await signIn.click();
+      const warning = await waitForNotification(page, /login\.microsoftonline\.us is a national cloud/, 30_000);
+      assert.match(
+        await warning.innerText(),
+        /documented for the global cloud \(graph\.microsoft\.com\) only.*set "Security Copilot › Auth: Authority Host" to https:\/\/login\.microsoftonline\.com/s,
+      );
+      await screenshot(page, 'national-cloud-warning');
+      await notificationButton(warning, 'Open Setting').click();
+      await page.locator('.settings-editor').waitFor({ timeout: 20_000 });
+      await page.locator('.settings-editor .setting-item-contents', { hasText: 'Authority Host' }).first().waitFor({ timeout: 20_000 });
+    } finally {
+      setUserSettings({ 'securityCopilot.auth.authorityHost': identityUrl() });
+    }
+  });
 });
