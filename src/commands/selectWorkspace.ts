@@ -66,7 +66,7 @@ export const selectWorkspace: CommandDefinition = {
     await ctx.copilot.selectWorkspace(choice === ctx.copilot.settings.workspaceId ? undefined : choice);
     if (typeof arg !== 'string') {
       const save = vscode.l10n.t('Save to User Settings');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Security Copilot workspace for this window: {0}', choice), save).then(async (c) => {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Security Copilot workspace for this window: {0}', ctx.copilot.workspaceName), save).then(async (c) => {
         if (c !== save) return;
         await vscode.workspace.getConfiguration(SECTION).update('workspaceId', choice, vscode.ConfigurationTarget.Global);
         await ctx.copilot.selectWorkspace(undefined);

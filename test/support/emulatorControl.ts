@@ -77,6 +77,10 @@ export class EmulatorControl {
   reset(): Promise<void> {
     return this.call('POST', 'reset');
   }
+  /** Adds a workspace besides `default` (GET …/workspaces lists it; seed into it with `workspaceId`). */
+  addWorkspace(workspace: { id: string; displayName: string }): Promise<void> {
+    return this.call('POST', 'workspaces', workspace);
+  }
   seed(spec: SeedSpec): Promise<void> {
     return this.call('POST', 'seed', spec);
   }

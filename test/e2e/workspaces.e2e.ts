@@ -1,0 +1,100 @@
+// Select Workspace as a user meets it: the palette command lists the workspaces Graph returns, by name; picking
+// one switches the tree and the status bar at once (no refresh); Save to User Settings writes the setting; the
+// Default workspace entry switches back.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  type Workbench,
+  clickNotificationButton,
+  emulator,
+  openWorkbench,
+  pickQuickItem,
+  quickItemLabels,
+  runCommand,
+  screenshot,
+  sessionTreeRow,
+  sessionsViewBody,
+  waitForNotification,
+} from './harness';
+import { graphCalls, signInFromWelcomeView, waitForQuickPickTitled } from './flows';
+
+const TIER2 = { id: 'c0ffee00-0000-4000-8000-0000000000e2', displayName: 'SOC Tier 2 (browser test)' };
+const TIER2_SESSION = 'Tier 2 escalation';
+
+function settingsFile(): string {
+  const runDir = process.env.SC_E2E_RUN_DIR;
+  assert.ok(runDir, 'SC_E2E_RUN_DIR is not set: run through scripts/host/runE2E.js');
+  return path.join(runDir, 'udd', 'User', 'settings.json');
+}
+
+function userSettings(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(settingsFile(), 'utf8')) as Record<string, unknown>;
+}
+
+function removeUserSetting(key: string): void {
+  const settings = userSettings();
+  delete settings[key];
+  fs.writeFileSync(settingsFile(), JSON.stringify(settings, null, 2));
+}
+
+describe('Select Workspace: names from Graph, the tree follows, Save to User Settings', function () {
+  this.timeout(120_000);
+  let wb: Workbench;
+
+  before(async () => {
+    await emulator.clearFaults();
+    await emulator.addWorkspace(TIER2);
+    await emulator.seed({ sessions: 2, promptsPerSession: 1, workspaceId: TIER2.id, displayName: TIER2_SESSION });
+    wb = await openWorkbench();
+    await signInFromWelcomeView(wb.page);
+    await sessionTreeRow(wb.page, /ago|just now/).waitFor({ timeout: 20_000 });
+  });
+  after(async () => {
+    removeUserSetting('securityCopilot.workspaceId');
+    await wb?.close();
+  });
+
+  it('lists the workspaces by name; picking one switches the tree and the status bar without a refresh', async () => {
+    const page = wb.page;
+    assert.equal(await sessionTreeRow(page, TIER2_SESSION).count(), 0, 'the default workspace has no Tier 2 sessions');
+    await emulator.clearRequests();
+    await runCommand(page, 'Security Copilot: Select Workspace');
+    await waitForQuickPickTitled(page, 'Select Workspace');
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: TIER2.displayName }).waitFor({ timeout: 20_000 });
+    const labels = await quickItemLabels(page);
+    assert.deepEqual(labels, ['SecurityCopilot_Workspace', TIER2.displayName, 'Default workspace'], labels.join(' | '));
+    assert.ok((await graphCalls('GET', /\/security\/securityCopilot\/workspaces$/)).length >= 1, 'the names came from GET …/workspaces');
+    await screenshot(page, 'select-workspace');
+
+    await emulator.clearRequests();
+    await pickQuickItem(page, TIER2.displayName);
+    await sessionTreeRow(page, TIER2_SESSION).waitFor({ timeout: 20_000 });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: `· ${TIER2.displayName}` }).waitFor({ timeout: 10_000 });
+    assert.ok((await graphCalls('GET', new RegExp(`/workspaces/${TIER2.id}/sessions$`))).length >= 1, 'Graph was asked for that workspace');
+    // Exactly that workspace's two sessions, none of the default workspace's.
+    const rows = sessionsViewBody(page).locator('.monaco-list-row .label-name');
+    await rows.nth(1).waitFor({ timeout: 10_000 });
+    assert.deepEqual((await rows.allInnerTexts()).map((t) => t.trim()).sort(), [TIER2_SESSION, `${TIER2_SESSION} (2)`]);
+    await screenshot(page, 'select-workspace-switched');
+
+    // The choice is for this window; Save to User Settings makes it the setting.
+    await clickNotificationButton(page, `Security Copilot workspace for this window: ${TIER2.displayName}`, 'Save to User Settings');
+    const deadline = Date.now() + 10_000;
+    while (userSettings()['securityCopilot.workspaceId'] !== TIER2.id) {
+      assert.ok(Date.now() < deadline, `settings.json: ${JSON.stringify(userSettings())}`);
+      await page.waitForTimeout(100);
+    }
+  });
+
+  it('Default workspace switches this window back (over the saved setting), and the tree follows again', async () => {
+    const page = wb.page;
+    await runCommand(page, 'Security Copilot: Select Workspace');
+    await waitForQuickPickTitled(page, 'Select Workspace');
+    await pickQuickItem(page, 'Default workspace');
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /· default$/ }).waitFor({ timeout: 10_000 });
+    await sessionTreeRow(page, TIER2_SESSION).waitFor({ state: 'detached', timeout: 20_000 });
+    await sessionTreeRow(page, /ago|just now/).waitFor({ timeout: 20_000 });
+    await waitForNotification(page, 'Security Copilot workspace for this window: default');
+  });
+});
