@@ -1,6 +1,7 @@
 // Sign-in methods in the real extension host, against the identity stand-in (https on loopback, trusted through
 // NODE_EXTRA_CA_CERTS) and the Graph emulator. This file sorts first, so its first test sees the activation.
 import * as assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -185,20 +186,60 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
     await a.copilot.secrets?.setClientSecret(undefined);
   });
 
-  it('client certificate: the PEM path and password from SecretStorage sign the app in', async () => {
+  it('Configure Sign-in with a certificate: path and key password go to SecretStorage (masked when shown back), never to settings or the log; the app signs in', async () => {
     const { generate } = await import('selfsigned');
     const made = await generate([{ name: 'commonName', value: 'sc-host-test' }], { keySize: 2048, algorithm: 'sha256' });
     await identity.registerApp({ clientId: CERT_APP, displayName: 'SOC automation (cert)', certificatePem: made.cert });
+    // The private key encrypted with a password, as a security team keeps it.
+    const password = 'Pem-pass-4471-horse';
+    const key = crypto.createPrivateKey(made.private).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: password });
     const pemFile = path.join(path.dirname(a.logUri.fsPath), 'client-cert.pem');
-    fs.writeFileSync(pemFile, `${made.private}\n${made.cert}`);
+    fs.writeFileSync(pemFile, `${String(key)}\n${made.cert}`);
+    const ctx = { copilot: a.copilot, tree: a.tree, panels: a.panels, extensionUri: vscode.Uri.file(ROOT) };
     try {
-      await a.copilot.secrets?.setCertificate({ path: pemFile });
-      await setSettings({ 'auth.method': 'clientCertificate', 'auth.authorityHost': identityUrl(), 'auth.clientId': CERT_APP, 'auth.tenantId': TENANT });
+      await setSettings({ 'auth.authorityHost': identityUrl() });
+      await identity.clearRequests();
+      // A path with no file is refused in the box itself.
+      const missing = scripted([pickMethod(/certificate/i), CERT_APP, TENANT]);
+      const flow = runConfigureSignIn(ctx, {
+        ...missing,
+        input: async (options) => {
+          if (missing.asked.length < 2) return missing.input(options);
+          assert.equal(await options.validateInput?.(`${pemFile}.missing`), 'No file at this path.');
+          return undefined;
+        },
+      });
+      assert.equal(await flow, undefined, 'cancelled at the path: nothing configured');
+      assert.equal(await a.copilot.secrets?.certificate(), undefined);
+
+      const first = scripted([pickMethod(/certificate/i), CERT_APP, TENANT, pemFile, password]);
+      assert.equal(await runConfigureSignIn(ctx, first), 'clientCertificate');
+      assert.equal(first.asked.at(-1)?.password, true, 'the key password is typed into a password box');
+      assert.deepEqual(await a.copilot.secrets?.certificate(), { path: pemFile, password });
+      assert.ok(!JSON.stringify(config().inspect('auth')).includes(password), 'not in settings');
+      assert.equal(config().get('auth.method'), 'clientCertificate');
+
+      // Shown back masked, and kept when left empty.
+      const again = scripted([pickMethod(/certificate/i), CERT_APP, TENANT, pemFile, '']);
+      await runConfigureSignIn(ctx, again);
+      const prompt = String(again.asked.at(-1)?.prompt);
+      assert.ok(!prompt.includes(password), 'never shown in full');
+      assert.match(prompt, /Pe••••••se/);
+      assert.deepEqual(await a.copilot.secrets?.certificate(), { path: pemFile, password });
+
+      // An app's sign-in needs no one: it may already have happened when the settings changed.
       await waitFor('the method to apply', () => a.copilot.auth.method === 'clientCertificate');
       await vscode.commands.executeCommand('securityCopilot.signIn');
       await reloadSessions(a);
       assert.equal(a.copilot.engine.list.sessions.length, 3);
-      assert.ok((await identity.requests()).some((r) => r.clientAuth === 'certificate' && r.clientId === CERT_APP));
+      assert.ok((await identity.requests()).some((r) => r.clientAuth === 'certificate' && r.clientId === CERT_APP), 'the encrypted key signed the assertion');
+
+      const logRoot = path.resolve(a.logUri.fsPath, '..', '..');
+      const logs = await waitFor('the log to record the configuration', () => {
+        const files = filesUnder(logRoot).filter((f) => f.endsWith('.log'));
+        return files.some((f) => fs.readFileSync(f, 'utf8').includes('Sign-in configured: method clientCertificate')) ? files : undefined;
+      });
+      for (const f of logs) assert.ok(!fs.readFileSync(f, 'utf8').includes(password), `${f} does not contain the key password`);
     } finally {
       await a.copilot.secrets?.setCertificate(undefined);
       fs.rmSync(pemFile, { force: true });
