@@ -42,6 +42,16 @@ export class SessionPanel extends Disposable {
   private sending: string | undefined;
   private lastSendError: string | undefined;
   private lastLoadError: string | undefined;
+  /** The last load failure, shown again to a webview that (re)starts after it. */
+  private lastLoadFailed: (HostMessage & { type: 'loadFailed' }) | undefined;
+  /** The load this panel started, while it runs. */
+  private loadInFlight: Promise<void> | undefined;
+  /**
+   * Prompt changes not posted yet, by prompt: posted together once this turn's events are handled, so a batch
+   * of answers read together is one message and one layout in the webview, not one each.
+   */
+  private readonly queued = new Map<string, PromptView>();
+  private flushScheduled = false;
   /** Prompt ids the webview has been shown (keyed), to tell appends from a full re-render. */
   private shown = new Set<string>();
   private readonly warned = new Set<string>();
@@ -79,7 +89,7 @@ export class SessionPanel extends Disposable {
         this.onSessionChanged();
         return;
       }
-      this.post({ type: 'promptUpdated', prompt: toPromptViewFromEntry(entry, engine.cancelSupported) });
+      this.queuePrompt(toPromptViewFromEntry(entry, engine.cancelSupported));
     }));
     this.register(engine.onDidChangeSignInRequired((required) => this.post({ type: 'signInRequired', required })));
     this.register(host.copilot.onDidChangeSettings(() => this.postAccess()));
@@ -89,6 +99,8 @@ export class SessionPanel extends Disposable {
       this.post({ type: 'loading' });
       void this.load();
     }));
+    // The session's data is read while VS Code starts the webview (a few hundred milliseconds), not after it.
+    if (!engine.detail(sessionId)?.withEvaluations) void this.load();
   }
 
   override dispose(): void {
@@ -119,14 +131,54 @@ export class SessionPanel extends Disposable {
     this.pendingDraft = undefined;
   }
 
+  /**
+   * Posts a message after the prompt changes queued before it (the webview sees them in order). A full
+   * (re)load or a reset replaces what was queued.
+   */
   private post(message: HostMessage): void {
+    if (message.type === 'sessionLoaded' || message.type === 'loading') this.queued.clear();
+    else this.flushPrompts();
+    this.postNow(message);
+  }
+
+  private queuePrompt(view: PromptView): void {
+    this.queued.set(idKey(view.id), view);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushPrompts();
+    });
+  }
+
+  private flushPrompts(): void {
+    if (!this.queued.size) return;
+    const prompts = [...this.queued.values()];
+    this.queued.clear();
+    this.postNow({ type: 'promptsUpdated', prompts });
+  }
+
+  /**
+   * Until the webview said `ready` (and while it is hidden, which tears it down) nothing is posted: it could not
+   * receive it, and `ready` sends it everything it needs. What it must not miss is kept for then.
+   */
+  private postNow(message: HostMessage): void {
     if (message.type === 'sendState') this.lastSendError = message.error;
-    if (message.type === 'loadFailed') this.lastLoadError = message.message;
-    if (message.type === 'sessionLoaded') this.lastLoadError = undefined;
+    if (message.type === 'loadFailed') {
+      this.lastLoadError = message.message;
+      this.lastLoadFailed = message;
+    }
+    if (message.type === 'sessionLoaded') {
+      this.lastLoadError = undefined;
+      this.lastLoadFailed = undefined;
+    }
     if (this.isDisposed) return;
-    if (!this.ready && message.type === 'sendState') {
-      // Keep a pending "clear the draft" even if a later state change comes in while hidden.
-      this.missedSendState = { ...message, clearDraft: message.clearDraft || this.missedSendState?.clearDraft };
+    if (!this.ready) {
+      if (message.type === 'sendState') {
+        // Keep a pending "clear the draft" even if a later state change comes in while hidden.
+        this.missedSendState = { ...message, clearDraft: message.clearDraft || this.missedSendState?.clearDraft };
+      }
+      return;
     }
     void this.panel.webview.postMessage(message);
   }
@@ -182,7 +234,7 @@ export class SessionPanel extends Disposable {
       for (const p of prompts) {
         if (this.shown.has(idKey(p.id))) continue;
         this.shown.add(idKey(p.id));
-        this.post({ type: 'promptUpdated', prompt: p });
+        this.queuePrompt(p);
       }
       return;
     }
@@ -198,17 +250,28 @@ export class SessionPanel extends Disposable {
     }
     const m: WebviewMessage = raw;
     switch (m.type) {
-      case 'ready':
+      case 'ready': {
         this.ready = true;
         this.shown.clear();
+        this.queued.clear();
         this.postAccess();
         if (this.engine.signInNeeded) this.post({ type: 'signInRequired', required: true });
-        if (this.engine.detail(this.sessionId)?.withEvaluations && this.sessionView()) this.onSessionChanged();
-        else void this.load();
+        if (this.loadInFlight) {
+          // Started with the panel: what has arrived is shown now, the rest as it comes.
+          this.post({ type: 'loading' });
+          this.onSessionChanged();
+        } else if (this.engine.detail(this.sessionId)?.withEvaluations && this.sessionView()) {
+          this.onSessionChanged();
+        } else if (this.lastLoadFailed) {
+          this.post(this.lastLoadFailed);
+        } else {
+          void this.load();
+        }
         if (this.missedSendState) this.post({ ...this.missedSendState, sending: this.sending !== undefined });
         this.missedSendState = undefined;
         this.flushDraft();
         return;
+      }
       case 'refresh':
         return this.load(true);
       case 'signIn':
@@ -256,10 +319,18 @@ export class SessionPanel extends Disposable {
   load(force = false): Promise<void> {
     this.post({ type: 'loading' });
     this.lastStatus = 'loading';
-    return this.engine.loadSession(this.sessionId, { evaluations: true, force }).catch((e: unknown) => {
-      const view = describeError(e);
-      this.post({ type: 'loadFailed', message: view.message, signIn: view.signIn });
-    });
+    this.lastLoadFailed = undefined;
+    const loading: Promise<void> = this.engine
+      .loadSession(this.sessionId, { evaluations: true, force })
+      .catch((e: unknown) => {
+        const view = describeError(e);
+        this.post({ type: 'loadFailed', message: view.message, signIn: view.signIn });
+      })
+      .finally(() => {
+        if (this.loadInFlight === loading) this.loadInFlight = undefined;
+      });
+    this.loadInFlight = loading;
+    return loading;
   }
 
   /** Prompt actions from the webview: only for prompts this panel shows. */

@@ -72,7 +72,8 @@ export type HostMessage =
   | { type: 'loading' }
   | { type: 'sessionLoaded'; session: SessionView; prompts: PromptView[]; unreadable?: number }
   | { type: 'sessionUpdated'; session: SessionView }
-  | { type: 'promptUpdated'; prompt: PromptView }
+  /** Prompts that changed or are new (new ones at the end, in order), sent together: one layout for all. */
+  | { type: 'promptsUpdated'; prompts: PromptView[] }
   | { type: 'loadFailed'; message: string; signIn: boolean }
   | { type: 'sendState'; sending: boolean; error?: string; clearDraft?: boolean; status?: string }
   /** Graph keeps rejecting the token: background work stopped until "Sign in again". */
@@ -97,7 +98,7 @@ export type WebviewMessage =
   | { type: 'copyText'; text: string; what: 'answer' | 'code' }
   | { type: 'openInEditor'; code: string; language: string };
 
-type Shape = Record<string, 'string' | 'boolean' | 'object'>;
+type Shape = Record<string, 'string' | 'boolean' | 'object' | 'array'>;
 
 const webviewShapes: { [K in WebviewMessage['type']]: Shape } = {
   ready: {},
@@ -117,9 +118,9 @@ const webviewShapes: { [K in WebviewMessage['type']]: Shape } = {
 
 const hostShapes: { [K in HostMessage['type']]: Shape } = {
   loading: {},
-  sessionLoaded: { session: 'object', prompts: 'object' },
+  sessionLoaded: { session: 'object', prompts: 'array' },
   sessionUpdated: { session: 'object' },
-  promptUpdated: { prompt: 'object' },
+  promptsUpdated: { prompts: 'array' },
   loadFailed: { message: 'string', signIn: 'boolean' },
   sendState: { sending: 'boolean' },
   setDraft: { text: 'string' },
@@ -130,6 +131,12 @@ const hostShapes: { [K in HostMessage['type']]: Shape } = {
 /** Longest string the host accepts from the webview (a prompt is at most 16 000 characters; code blocks too). */
 export const MAX_MESSAGE_STRING = 200_000;
 
+function hasKind(v: unknown, kind: Shape[string]): boolean {
+  if (kind === 'array') return Array.isArray(v);
+  if (kind === 'object') return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === kind;
+}
+
 function matches(value: unknown, shapes: Record<string, Shape>): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
@@ -138,7 +145,7 @@ function matches(value: unknown, shapes: Record<string, Shape>): boolean {
   const shape = shapes[type];
   for (const [key, kind] of Object.entries(shape)) {
     const v = record[key];
-    if (kind === 'object' ? typeof v !== 'object' || v === null : typeof v !== kind) return false;
+    if (!hasKind(v, kind)) return false;
     if (typeof v === 'string' && v.length > MAX_MESSAGE_STRING) return false;
   }
   return true;

@@ -1,6 +1,7 @@
 // The session panel's script (browser). It only renders what the host sends and reports what the user does;
 // all Graph work happens in the extension host. Everything from Graph is untrusted and set via textContent
 // or through the sanitizing renderer.
+import './startMark';
 import {
   isHostMessage,
   sessionLabel,
@@ -363,8 +364,8 @@ function renderPrompt(p: PromptView): HTMLElement {
 }
 
 /** Re-renders one prompt only (state changes must not redraw the whole panel); a new one is shown. */
-function upsertPrompt(p: PromptView): void {
-  prompts.upsert(p);
+function upsertPrompts(batch: PromptView[]): void {
+  prompts.upsertMany(batch);
   empty.hidden = prompts.size > 0;
   scheduleTicker();
 }
@@ -434,8 +435,8 @@ function onMessage(m: HostMessage): void {
       session = m.session;
       renderHeader();
       return;
-    case 'promptUpdated':
-      upsertPrompt(m.prompt);
+    case 'promptsUpdated':
+      upsertPrompts(m.prompts);
       return;
     case 'loadFailed':
       showBanner('error', m.message, m.signIn);

@@ -139,26 +139,45 @@ export class PromptList {
 
   /** Adds a prompt at the end, or re-renders the one with this id (that prompt only). */
   upsert(prompt: PromptView): void {
-    const known = this.data.has(prompt.id);
-    this.data.set(prompt.id, prompt);
-    if (!known) {
-      this.position.set(prompt.id, this.ids.length);
-      this.ids.push(prompt.id);
+    this.upsertMany([prompt]);
+  }
+
+  /**
+   * Adds new prompts at the end (in order) and re-renders the changed ones that are rendered, with one anchor
+   * read and one layout for the whole batch (a batch of answers arriving together costs one layout, not one each).
+   */
+  upsertMany(batch: readonly PromptView[]): void {
+    if (!batch.length) return;
+    const anchor = this.anchor();
+    let added = false;
+    let replaced = false;
+    for (const prompt of batch) {
+      const known = this.data.has(prompt.id);
+      this.data.set(prompt.id, prompt);
+      if (!known) {
+        this.position.set(prompt.id, this.ids.length);
+        this.ids.push(prompt.id);
+        added = true;
+        continue;
+      }
+      const current = this.rendered.get(prompt.id);
+      if (!current) {
+        // Not rendered: it renders fresh when it comes into view; until then its old height is only a guess.
+        this.setHeight(prompt.id, undefined);
+        continue;
+      }
+      this.rendered.set(prompt.id, this.replace(current, this.options.render(prompt)));
+      replaced = true;
+    }
+    if (added) {
       // A new prompt is where the user looks next.
       this.setFollow(true);
       this.layout(undefined, false);
-      return;
-    }
-    const current = this.rendered.get(prompt.id);
-    if (!current) {
-      // Not rendered: it renders fresh when it comes into view; until then its old height is only a guess.
-      this.setHeight(prompt.id, undefined);
+    } else if (replaced) {
+      this.layout(anchor, false);
+    } else {
       this.schedule();
-      return;
     }
-    const anchor = this.anchor();
-    this.rendered.set(prompt.id, this.replace(current, this.options.render(prompt)));
-    this.layout(anchor, false);
   }
 
   /** Renders the rendered prompts again (read-only mode changed); the others render fresh when shown. */

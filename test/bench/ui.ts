@@ -31,6 +31,8 @@ export interface Watch {
   done: Record<string, number>;
   nodes: number;
   newestOnFirstScreen?: boolean;
+  /** When the panel's script started (its `securityCopilot:panelStart` mark), 0 until seen. */
+  panelAt: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface Watch {
 function watcher(): void {
   const w = window as unknown as { __scBench?: Watch & { beat: number }; __scBenchCheck?: () => void };
   if (w.__scBench) return;
-  const st: Watch & { beat: number } = { firstRowAt: 0, firstScreenAt: 0, visibleIds: [], allAt: 0, articles: 0, prompts: 0, answers: 0, lastChangeAt: 0, done: {}, nodes: 0, beat: 0 };
+  const st: Watch & { beat: number } = { firstRowAt: 0, firstScreenAt: 0, visibleIds: [], allAt: 0, articles: 0, prompts: 0, answers: 0, lastChangeAt: 0, done: {}, nodes: 0, beat: 0, panelAt: 0 };
   w.__scBench = st;
   const check = (): void => {
     const now = Date.now();
@@ -60,6 +62,10 @@ function watcher(): void {
       }
     }
     if (!document.getElementById('session-title')) return;
+    if (!st.panelAt) {
+      const mark = performance.getEntriesByName('securityCopilot:panelStart')[0];
+      if (mark) st.panelAt = performance.timeOrigin + mark.startTime;
+    }
     const articles = document.querySelectorAll<HTMLElement>('article.prompt');
     st.articles = articles.length;
     st.prompts = Number(articles[0]?.getAttribute('aria-setsize')) || articles.length;
@@ -229,7 +235,12 @@ export async function openByName(b: Bench, name: string): Promise<{ pickedAt: nu
 export interface OpenResult {
   allMs: number;
   firstScreenMs: number;
+  /** First screen after both its data and the panel's script were there (the panel can't show before it runs). */
   firstScreenAfterDataMs: number;
+  /** Pick → the panel's script running: VS Code creating the webview and loading its document. */
+  webviewMs: number;
+  /** The panel's script running → every answer shown. */
+  allAfterPanelMs: number;
   roundTrips: number;
   requests: RecordedRequest[];
   visibleIds: string[];
@@ -276,7 +287,9 @@ export async function openSession(b: Bench, name: string, expectPrompts: number,
   return {
     allMs: watch.allAt - pickedAt,
     firstScreenMs: watch.firstScreenAt - pickedAt,
-    firstScreenAfterDataMs: watch.firstScreenAt - firstScreenData,
+    firstScreenAfterDataMs: watch.firstScreenAt - Math.max(firstScreenData, watch.panelAt || firstScreenData),
+    webviewMs: watch.panelAt ? watch.panelAt - pickedAt : Number.NaN,
+    allAfterPanelMs: watch.panelAt ? watch.allAt - watch.panelAt : Number.NaN,
     roundTrips: trips.length,
     requests,
     visibleIds: watch.visibleIds,

@@ -111,6 +111,29 @@ describe('panel prompt list', () => {
     assert.equal(t.list.size, 1001);
   });
 
+  it('a batch of changed and new prompts is rendered with one layout, in order', () => {
+    const t = setup();
+    t.list.setAll(Array.from({ length: 10 }, (_, i) => prompt(i + 1)), true);
+    const list = t.list as unknown as { layout: (...args: unknown[]) => void };
+    const layout = list.layout.bind(t.list);
+    let layouts = 0;
+    list.layout = (...args) => {
+      layouts++;
+      layout(...args);
+    };
+    const renders = t.renders();
+    const before = t.articles();
+    t.list.upsertMany([prompt(3, 'New answer 3'), prompt(11), prompt(9, 'New answer 9'), prompt(12)]);
+    assert.equal(layouts, 1, 'one layout for the batch');
+    assert.equal(t.renders(), renders + 4, 'the two changed prompts and the two new ones, nothing else');
+    const after = t.articles();
+    assert.deepEqual(after.map((a) => a.dataset.promptId), Array.from({ length: 12 }, (_, i) => `p${i + 1}`));
+    assert.match(after[2].textContent ?? '', /New answer 3/);
+    assert.match(after[8].textContent ?? '', /New answer 9/);
+    assert.ok([0, 1, 3, 4, 5, 6, 7, 9].every((i) => after[i] === before[i]), 'the unchanged prompts are the same elements');
+    assert.equal(after[0].getAttribute('aria-setsize'), '12');
+  });
+
   it('a re-rendered prompt keeps the keyboard focus on the same action', () => {
     const t = setup();
     t.list.setAll(Array.from({ length: 1000 }, (_, i) => prompt(i + 1)), true);

@@ -28,7 +28,11 @@ describe('panel ↔ extension protocol guards', () => {
   it('checks host messages too', () => {
     assert.equal(isHostMessage({ type: 'loading' }), true);
     assert.equal(isHostMessage({ type: 'loadFailed', message: 'x', signIn: false }), true);
-    assert.equal(isHostMessage({ type: 'promptUpdated', prompt: null }), false);
+    assert.equal(isHostMessage({ type: 'promptsUpdated', prompts: [] }), true);
+    assert.equal(isHostMessage({ type: 'promptsUpdated', prompts: null }), false);
+    assert.equal(isHostMessage({ type: 'promptsUpdated', prompts: { length: 1 } }), false, 'an object is not a list');
+    assert.equal(isHostMessage({ type: 'sessionLoaded', session: [], prompts: [] }), false, 'a list is not a session');
+    assert.equal(isHostMessage({ type: 'promptUpdated', prompt: {} }), false, 'the old one-prompt message is gone');
     assert.equal(isHostMessage({ type: 'sendState' }), false);
   });
 
