@@ -91,6 +91,22 @@ const lazyFrontMatter = {
   },
 };
 
+/**
+ * A lazily loaded bundle: `require(request)` in `importer` (a src file) stays a run-time require of `file`, the
+ * bundle's file next to the one being built (see src/ai/load.ts, src/promptbook/load.ts).
+ */
+function lazyBundle(importer, request, file) {
+  const filter = new RegExp(`^${request.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+  return {
+    name: `lazy-${path.basename(file, '.js')}`,
+    setup(build) {
+      build.onResolve({ filter }, (args) => (args.importer.endsWith(path.join(...importer.split('/'))) ? { path: file, external: true } : undefined));
+    },
+  };
+}
+const lazyAi = lazyBundle('src/ai/load.ts', './features.js', './ai.js');
+const lazyPromptbook = lazyBundle('src/promptbook/load.ts', './features.js', './promptbook.js');
+
 const builds = [
   {
     ...common,
@@ -112,9 +128,21 @@ if (!emulatorOnly) {
       target: 'node20',
       // @azure/identity lives in dist/identity.js only; the extension loads that file with a run-time require.
       external: ['vscode', '@azure/identity'],
-      plugins: [...common.plugins, oneVscodeNamespace, lazyMasking, lazyFrontMatter, writeMetafile('dist/extension.meta.json')],
+      plugins: [...common.plugins, oneVscodeNamespace, lazyMasking, lazyFrontMatter, lazyAi, lazyPromptbook, writeMetafile('dist/extension.meta.json')],
       metafile: true,
       // import() of the lazy bundle becomes a deferred require (the extension host loads CommonJS).
+      supported: { 'dynamic-import': false },
+    },
+    {
+      ...common,
+      entryPoints: ['src/promptbook/features.ts'],
+      outfile: 'dist/promptbook.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      plugins: [...common.plugins, oneVscodeNamespace, lazyFrontMatter, writeMetafile('dist/promptbook.meta.json')],
+      metafile: true,
       supported: { 'dynamic-import': false },
     },
     {
@@ -141,6 +169,17 @@ if (!emulatorOnly) {
       format: 'cjs',
       target: 'node20',
       external: ['vscode'],
+    },
+    {
+      ...common,
+      entryPoints: ['src/ai/features.ts'],
+      outfile: 'dist/ai.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      plugins: [...common.plugins, oneVscodeNamespace, writeMetafile('dist/ai.meta.json')],
+      metafile: true,
     },
     {
       ...common,
