@@ -106,6 +106,8 @@ function lazyBundle(importer, request, file) {
 }
 const lazyAi = lazyBundle('src/ai/load.ts', './features.js', './ai.js');
 const lazyPromptbook = lazyBundle('src/promptbook/load.ts', './features.js', './promptbook.js');
+const lazyCommands = lazyBundle('src/commands/load.ts', './all.js', './commands.js');
+const lazyPanel = lazyBundle('src/panels/load.ts', './panel.js', './panel.js');
 
 const builds = [
   {
@@ -128,10 +130,32 @@ if (!emulatorOnly) {
       target: 'node20',
       // @azure/identity lives in dist/identity.js only; the extension loads that file with a run-time require.
       external: ['vscode', '@azure/identity'],
-      plugins: [...common.plugins, oneVscodeNamespace, lazyMasking, lazyFrontMatter, lazyAi, lazyPromptbook, writeMetafile('dist/extension.meta.json')],
+      plugins: [...common.plugins, oneVscodeNamespace, lazyMasking, lazyFrontMatter, lazyAi, lazyPromptbook, lazyCommands, lazyPanel, writeMetafile('dist/extension.meta.json')],
       metafile: true,
       // import() of the lazy bundle becomes a deferred require (the extension host loads CommonJS).
       supported: { 'dynamic-import': false },
+    },
+    {
+      ...common,
+      entryPoints: ['src/panels/panel.ts'],
+      outfile: 'dist/panel.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      plugins: [...common.plugins, oneVscodeNamespace, writeMetafile('dist/panel.meta.json')],
+      metafile: true,
+    },
+    {
+      ...common,
+      entryPoints: ['src/commands/all.ts'],
+      outfile: 'dist/commands.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      plugins: [...common.plugins, oneVscodeNamespace, writeMetafile('dist/commands.meta.json')],
+      metafile: true,
     },
     {
       ...common,

@@ -4,12 +4,16 @@ import { AnswerNotifier } from './answerNotifier';
 import { registerCommands } from './commands';
 import { Log } from './log';
 import { SessionPanels } from './panels/sessionPanel';
-import { describeError } from './errors';
+import { readMaskingSettings } from './config';
+import { finalOutcome } from './engine';
+import { describeError, showError } from './errors';
+import { maskSecrets } from './masking/load';
 import { registerPromptbookSerializer, whenPromptbookOpens, type Promptbooks } from './promptbook';
 import { loadPromptbook } from './promptbook/load';
 import { WorkspaceSettingsGuard } from './settingsGuard';
 import { Copilot, readOnlyRefusal } from './service';
 import { StatusBar } from './statusBar';
+import { pickSession } from './ui/sessionPicker';
 import { PluginsView } from './views/pluginsView';
 import { SessionsTree } from './views/sessionsTree';
 
@@ -46,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = own(new Log());
   const copilot = own(new Copilot(log, { secrets: context.secrets, windowState: context.workspaceState }));
   const tree = own(new SessionsTree(copilot));
-  const panels = own(new SessionPanels({ copilot, extensionUri: context.extensionUri }));
+  const panels = own(new SessionPanels({ copilot, extensionUri: context.extensionUri, describeError, finalOutcome }));
   const plugins = own(new PluginsView(copilot));
   const settingsGuard = once(() => own(new WorkspaceSettingsGuard(log)));
   // Promptbooks (dist/promptbook.js) are built when the first promptbook opens or a promptbook command runs.
@@ -62,6 +66,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         return promptbooks();
       },
       extensionUri: context.extensionUri,
+      showError,
+      pickSession,
+      maskSecrets,
+      readMaskingSettings: (resource) => readMaskingSettings(resource),
     }),
   );
   const chat = own(new ChatFeatures(copilot, context));
