@@ -1,12 +1,23 @@
-// Builds five bundles:
-//   dist/extension.js     the extension (node, cjs, `vscode` external)
-//   dist/identity.js      the `@azure/identity` sign-in methods (node, cjs), required at run time only when
+// Builds these bundles (node ones: cjs, node20, `vscode` external):
+//   dist/extension.js     the extension: what activation loads, and all it loads (`npm run bench` checks that)
+//   dist/identity.js      the `@azure/identity` sign-in methods, required at run time only when
 //                         `securityCopilot.auth.method` is not `vscode`; never part of dist/extension.js
-//   dist/masking.js       secret masking with secretlint's preset (node, cjs), loaded by the extension on first use
+//   dist/masking.js       secret masking with secretlint's preset, loaded by the extension on first use
+//   dist/ai.js            the chat participant's handler, the language model tools and the MCP server definition
+//                         provider (src/ai/features.ts): loaded by the stand-ins src/ai/index.ts registers at
+//                         activation, when chat, a tool or the enabled MCP server is first used
+//   dist/promptbook.js    the promptbook serializer's implementation, notebook controller, diagnostics and
+//                         completions (src/promptbook/features.ts): loaded when a promptbook is first opened or run
+//   dist/commands.js      every command's implementation (src/commands/all.ts): loaded when a command first runs
+//   dist/panel.js         the session panel in the extension host (src/panels/panel.ts): loaded when a panel first
+//                         opens or is restored
 //   dist/webview/main.js  the session panel's script (browser, iife) + its CSS and the codicon font
-//   dist/mcp.js           the MCP server (node, cjs, MCP SDK inside), loaded only when the user enables it
-//   dist/emulator/cli.js  the local Graph emulator (node, cjs); never packaged (see .vscodeignore)
-//   dist/promptbook-frontmatter.js  the promptbooks' YAML reader (node, cjs), loaded lazily by the extension
+//   dist/mcp.js           the MCP server (MCP SDK inside), loaded only when the user enables it
+//   dist/emulator/cli.js  the local Graph emulator; never packaged (see .vscodeignore)
+//   dist/promptbook-frontmatter.js  the promptbooks' YAML reader, loaded lazily by dist/promptbook.js
+// The lazily loaded bundles get what must exist once per window (Copilot, the engine, the log, the error
+// mapping, ...) from dist/extension.js through a factory or context object and import it as types only; each
+// writes its metafile (dist/*.meta.json, not packaged) so what two bundles both contain can be checked.
 // Flags: --production (minify, no sourcemaps), --watch, --emulator-only.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
