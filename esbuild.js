@@ -1,12 +1,23 @@
-// Builds five bundles:
-//   dist/extension.js     the extension (node, cjs, `vscode` external)
-//   dist/identity.js      the `@azure/identity` sign-in methods (node, cjs), required at run time only when
+// Builds these bundles (node ones: cjs, node20, `vscode` external):
+//   dist/extension.js     the extension: what activation loads, and all it loads (`npm run bench` checks that)
+//   dist/identity.js      the `@azure/identity` sign-in methods, required at run time only when
 //                         `securityCopilot.auth.method` is not `vscode`; never part of dist/extension.js
-//   dist/masking.js       secret masking with secretlint's preset (node, cjs), loaded by the extension on first use
+//   dist/masking.js       secret masking with secretlint's preset, loaded by the extension on first use
+//   dist/ai.js            the chat participant's handler, the language model tools and the MCP server definition
+//                         provider (src/ai/features.ts): loaded by the stand-ins src/ai/index.ts registers at
+//                         activation, when chat, a tool or the enabled MCP server is first used
+//   dist/promptbook.js    the promptbook serializer's implementation, notebook controller, diagnostics and
+//                         completions (src/promptbook/features.ts): loaded when a promptbook is first opened or run
+//   dist/commands.js      every command's implementation (src/commands/all.ts): loaded when a command first runs
+//   dist/panel.js         the session panel in the extension host (src/panels/panel.ts): loaded when a panel first
+//                         opens or is restored
 //   dist/webview/main.js  the session panel's script (browser, iife) + its CSS and the codicon font
-//   dist/mcp.js           the MCP server (node, cjs, MCP SDK inside), loaded only when the user enables it
-//   dist/emulator/cli.js  the local Graph emulator (node, cjs); never packaged (see .vscodeignore)
-//   dist/promptbook-frontmatter.js  the promptbooks' YAML reader (node, cjs), loaded lazily by the extension
+//   dist/mcp.js           the MCP server (MCP SDK inside), loaded only when the user enables it
+//   dist/emulator/cli.js  the local Graph emulator; never packaged (see .vscodeignore)
+//   dist/promptbook-frontmatter.js  the promptbooks' YAML reader, loaded lazily by dist/promptbook.js
+// The lazily loaded bundles get what must exist once per window (Copilot, the engine, the log, the error
+// mapping, ...) from dist/extension.js through a factory or context object and import it as types only; each
+// writes its metafile (dist/*.meta.json, not packaged) so what two bundles both contain can be checked.
 // Flags: --production (minify, no sourcemaps), --watch, --emulator-only.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -91,6 +102,24 @@ const lazyFrontMatter = {
   },
 };
 
+/**
+ * A lazily loaded bundle: `require(request)` in `importer` (a src file) stays a run-time require of `file`, the
+ * bundle's file next to the one being built (see src/ai/load.ts, src/promptbook/load.ts).
+ */
+function lazyBundle(importer, request, file) {
+  const filter = new RegExp(`^${request.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+  return {
+    name: `lazy-${path.basename(file, '.js')}`,
+    setup(build) {
+      build.onResolve({ filter }, (args) => (args.importer.endsWith(path.join(...importer.split('/'))) ? { path: file, external: true } : undefined));
+    },
+  };
+}
+const lazyAi = lazyBundle('src/ai/load.ts', './features.js', './ai.js');
+const lazyPromptbook = lazyBundle('src/promptbook/load.ts', './features.js', './promptbook.js');
+const lazyCommands = lazyBundle('src/commands/load.ts', './all.js', './commands.js');
+const lazyPanel = lazyBundle('src/panels/load.ts', './panel.js', './panel.js');
+
 const builds = [
   {
     ...common,
@@ -112,9 +141,43 @@ if (!emulatorOnly) {
       target: 'node20',
       // @azure/identity lives in dist/identity.js only; the extension loads that file with a run-time require.
       external: ['vscode', '@azure/identity'],
-      plugins: [...common.plugins, oneVscodeNamespace, lazyMasking, lazyFrontMatter, writeMetafile('dist/extension.meta.json')],
+      plugins: [...common.plugins, oneVscodeNamespace, lazyMasking, lazyFrontMatter, lazyAi, lazyPromptbook, lazyCommands, lazyPanel, writeMetafile('dist/extension.meta.json')],
       metafile: true,
       // import() of the lazy bundle becomes a deferred require (the extension host loads CommonJS).
+      supported: { 'dynamic-import': false },
+    },
+    {
+      ...common,
+      entryPoints: ['src/panels/panel.ts'],
+      outfile: 'dist/panel.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      plugins: [...common.plugins, oneVscodeNamespace, writeMetafile('dist/panel.meta.json')],
+      metafile: true,
+    },
+    {
+      ...common,
+      entryPoints: ['src/commands/all.ts'],
+      outfile: 'dist/commands.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      plugins: [...common.plugins, oneVscodeNamespace, writeMetafile('dist/commands.meta.json')],
+      metafile: true,
+    },
+    {
+      ...common,
+      entryPoints: ['src/promptbook/features.ts'],
+      outfile: 'dist/promptbook.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      plugins: [...common.plugins, oneVscodeNamespace, lazyFrontMatter, writeMetafile('dist/promptbook.meta.json')],
+      metafile: true,
       supported: { 'dynamic-import': false },
     },
     {
@@ -141,6 +204,17 @@ if (!emulatorOnly) {
       format: 'cjs',
       target: 'node20',
       external: ['vscode'],
+    },
+    {
+      ...common,
+      entryPoints: ['src/ai/features.ts'],
+      outfile: 'dist/ai.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      plugins: [...common.plugins, oneVscodeNamespace, writeMetafile('dist/ai.meta.json')],
+      metafile: true,
     },
     {
       ...common,

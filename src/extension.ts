@@ -4,10 +4,16 @@ import { AnswerNotifier } from './answerNotifier';
 import { registerCommands } from './commands';
 import { Log } from './log';
 import { SessionPanels } from './panels/sessionPanel';
-import { Promptbooks, registerPromptbookSerializer } from './promptbook';
+import { readMaskingSettings } from './config';
+import { finalOutcome } from './engine';
+import { describeError, showError } from './errors';
+import { maskSecrets } from './masking/load';
+import { registerPromptbookSerializer, whenPromptbookOpens, type Promptbooks } from './promptbook';
+import { loadPromptbook } from './promptbook/load';
 import { WorkspaceSettingsGuard } from './settingsGuard';
-import { Copilot } from './service';
+import { Copilot, readOnlyRefusal } from './service';
 import { StatusBar } from './statusBar';
+import { pickSession } from './ui/sessionPicker';
 import { PluginsView } from './views/pluginsView';
 import { SessionsTree } from './views/sessionsTree';
 
@@ -19,10 +25,11 @@ export interface ExtensionApi {
   readonly plugins: PluginsView;
   /** The extension's log folder (the "Security Copilot" log is written below it). */
   readonly logUri: vscode.Uri;
-  /** Chat participant, language model tools and MCP server (their handlers, for in-host tests). */
+  /** Chat participant, language model tools and MCP server (their handlers, for in-host tests; reading them loads dist/ai.js). */
   readonly chat: ChatFeatures;
   /** User-only settings a workspace tried to set (ignored, with a warning). */
   readonly settingsGuard: WorkspaceSettingsGuard;
+  /** Reading this builds Promptbooks (loads dist/promptbook.js) if no promptbook has been opened yet. */
   readonly promptbooks: Promptbooks;
   /** Settles when the work deferred past activation has run. */
   readonly started: Promise<void>;
@@ -31,8 +38,9 @@ export interface ExtensionApi {
 /**
  * Registers what VS Code may call as soon as activation ends (views, commands, serializers, chat and MCP
  * providers) and returns; nothing here reads settings, talks to Graph or draws. What the first frame does not
- * need (status bar, workspace-settings check, promptbook controller, answer notifications, MCP server start) is
- * built right after activation, or at first use if that comes sooner.
+ * need (status bar, workspace-settings check, answer notifications, MCP server start) is built right after
+ * activation, or at first use if that comes sooner. The chat surfaces and promptbooks are stand-ins here that
+ * load their own bundles (dist/ai.js, dist/promptbook.js) when first used.
  */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const own = <T extends vscode.Disposable>(d: T): T => {
@@ -42,11 +50,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = own(new Log());
   const copilot = own(new Copilot(log, { secrets: context.secrets, windowState: context.workspaceState }));
   const tree = own(new SessionsTree(copilot));
-  const panels = own(new SessionPanels({ copilot, extensionUri: context.extensionUri }));
+  const panels = own(new SessionPanels({ copilot, extensionUri: context.extensionUri, describeError, finalOutcome }));
   const plugins = own(new PluginsView(copilot));
   const settingsGuard = once(() => own(new WorkspaceSettingsGuard(log)));
-  const promptbooks = once(() => own(new Promptbooks(copilot, context.workspaceState)));
-  own(registerPromptbookSerializer());
+  // Promptbooks (dist/promptbook.js) are built when the first promptbook opens or a promptbook command runs.
+  const promptbooks = once(() => own(loadPromptbook().createPromptbooks({ copilot, describeError, readOnlyRefusal }, context.workspaceState)));
+  own(registerPromptbookSerializer(promptbooks));
   context.subscriptions.push(
     ...registerCommands({
       copilot,
@@ -57,6 +66,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         return promptbooks();
       },
       extensionUri: context.extensionUri,
+      showError,
+      pickSession,
+      maskSecrets,
+      readMaskingSettings: (resource) => readMaskingSettings(resource),
     }),
   );
   const chat = own(new ChatFeatures(copilot, context));
@@ -87,7 +100,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         if (deactivated) return;
         copilot.afterActivation();
         settingsGuard();
-        promptbooks();
+        own(whenPromptbookOpens(promptbooks));
         own(new StatusBar(copilot));
         own(new AnswerNotifier(copilot, panels));
         chat.afterActivation();

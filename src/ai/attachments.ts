@@ -1,8 +1,9 @@
 // Editor references attached to a chat question (#file, a selection), masked like Ask About Selection before the
 // user reviews the prompt. No `vscode` import.
-import { maskSecrets, type MaskOptions } from '../masking/load';
+import type { MaskOptions } from '../masking/load';
 import { MAX_SELECTION_CHARS } from '../core/selectionPrompt';
-import { PROMPT_MAX_LENGTH } from '../graph';
+import { PROMPT_MAX_LENGTH } from '../graph/validate';
+import type { Masker } from './host';
 import { fenced } from './markdown';
 
 export interface Attachment {
@@ -26,7 +27,12 @@ export interface ComposedPrompt {
  * The question followed by each attachment in a fence, secrets masked before anything is cut (so a secret on the
  * cut can't survive half-masked), all attachments together within the selection limit.
  */
-export async function composeChatPrompt(question: string, attachments: readonly Attachment[], maskOptions?: MaskOptions): Promise<ComposedPrompt> {
+export async function composeChatPrompt(
+  question: string,
+  attachments: readonly Attachment[],
+  maskSecrets: Masker,
+  maskOptions?: MaskOptions,
+): Promise<ComposedPrompt> {
   let budget = Math.min(MAX_SELECTION_CHARS, PROMPT_MAX_LENGTH - question.length - 200 * attachments.length);
   let maskedCount = 0;
   const kinds = new Set<string>();

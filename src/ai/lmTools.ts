@@ -3,7 +3,7 @@ import { sessionLabel } from '../shared/protocol';
 import type { Copilot } from '../service';
 import { escapeMarkdown, fenced } from './markdown';
 import { ToolFailure, type ToolRunner } from './toolRunner';
-import { parseAskInput, sessionNameFor, TOOL_DEFINITIONS, TOOL_NAMES, ToolInputError, type ToolName } from './tools';
+import { parseAskInput, sessionNameFor, TOOL_NAMES, ToolInputError, type ToolName } from './tools';
 
 /**
  * The confirmation of an ask: exactly what will be sent, to which workspace and session, and that it is billed.
@@ -77,8 +77,4 @@ export function createLmTools(copilot: Copilot, runner: ToolRunner): Map<ToolNam
     invoke: invoke(TOOL_NAMES.transcript),
   });
   return tools;
-}
-
-export function registerLmTools(tools: Map<ToolName, vscode.LanguageModelTool<unknown>>): vscode.Disposable[] {
-  return TOOL_DEFINITIONS.map((d) => vscode.lm.registerTool(d.name, tools.get(d.name)!));
 }

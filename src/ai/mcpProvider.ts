@@ -8,7 +8,7 @@ import type { McpServerHandle, McpToolSpec, startMcpServer } from './mcpServer';
 import type { ToolRunner } from './toolRunner';
 import { TOOL_DEFINITIONS } from './tools';
 
-export const MCP_PROVIDER_ID = 'securityCopilot.mcp';
+export { MCP_PROVIDER_ID } from './ids';
 
 interface McpModule {
   startMcpServer: typeof startMcpServer;

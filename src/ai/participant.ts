@@ -1,17 +1,18 @@
 import * as vscode from 'vscode';
 import type { PromptEntry } from '../engine';
-import { readMaskingSettings } from '../config';
-import { describeError } from '../errors';
-import { isCancelledError, validateId, type EvaluationOutcome } from '../graph';
+import type { EvaluationOutcome } from '../graph';
+import { isCancelledError } from '../graph/errors';
+import { validateId } from '../graph/validate';
 import type { Copilot } from '../service';
 import { sessionLabel } from '../shared/protocol';
-import { pickSession } from '../ui/sessionPicker';
 import { composeChatPrompt, maskedNote, type Attachment } from './attachments';
+import type { AiHost } from './host';
+import { PARTICIPANT_ID } from './ids';
 import { escapeMarkdown, fenced } from './markdown';
 import { privacyText, PRIVACY_DOCS_URL, type PrivacyNote } from './privacy';
 import { progressText, READ_ONLY_MESSAGE, runList, sessionNameFor, suggestFollowups } from './tools';
 
-export const PARTICIPANT_ID = 'securityCopilot.chat';
+export { PARTICIPANT_ID } from './ids';
 
 /** What a turn remembers (ChatResult.metadata), read back from `context.history` by the next turn. */
 export interface TurnState {
@@ -70,7 +71,8 @@ export class ChatParticipantHandler {
   constructor(
     private readonly copilot: Copilot,
     private readonly privacy: PrivacyNote,
-    private readonly enabled: () => boolean,
+    /** The setting and the extension bundle's error mapping, masking and picker (dist/ai.js has no copies). */
+    private readonly host: Pick<AiHost, 'chatEnabled' | 'describeError' | 'maskSecrets' | 'readMaskingSettings' | 'pickSession'>,
   ) {}
 
   readonly handle = async (
@@ -81,7 +83,7 @@ export class ChatParticipantHandler {
   ): Promise<TurnResult> => {
     const previous = stateFromHistory(context.history) ?? {};
     const carry: TurnState = { sessionId: previous.sessionId };
-    if (!this.enabled()) {
+    if (!this.host.chatEnabled()) {
       stream.markdown(vscode.l10n.t('Security Copilot in chat is turned off (setting `securityCopilot.chat.enabled`).'));
       return { metadata: { securityCopilot: carry } };
     }
@@ -133,7 +135,7 @@ export class ChatParticipantHandler {
     const attachments = await readReferences(request.references);
     if (!attachments.length) return this.ask(text, sessionId, stream, token);
     // The same rules as Ask About Selection, with the user's (and, when trusted, the workspace's) extra patterns.
-    const composed = await composeChatPrompt(text, attachments, readMaskingSettings());
+    const composed = await composeChatPrompt(text, attachments, this.host.maskSecrets, this.host.readMaskingSettings());
     const masked = maskedNote(composed.maskedCount, composed.maskedKinds);
     const cut = composed.cutChars ? ` ${vscode.l10n.t('{0} characters were left out to stay within the limit.', composed.cutChars.toLocaleString('en-US'))}` : '';
     stream.markdown(
@@ -234,7 +236,7 @@ export class ChatParticipantHandler {
   }
 
   private failure(e: unknown, state: TurnState, stream: vscode.ChatResponseStream): TurnResult {
-    const view = describeError(e);
+    const view = this.host.describeError(e);
     const signIn = view.signIn || (e as { details?: { signIn?: boolean } }).details?.signIn === true;
     if (view.cancelled) {
       stream.markdown(vscode.l10n.t('Cancelled.'));
@@ -264,7 +266,7 @@ export class ChatParticipantHandler {
       }
       id = checked.value;
     } else {
-      const picked = await pickSession(this.copilot, { title: vscode.l10n.t('Continue a Security Copilot session in chat') });
+      const picked = await this.host.pickSession(this.copilot, { title: vscode.l10n.t('Continue a Security Copilot session in chat') });
       if (picked?.kind !== 'session') {
         stream.markdown(vscode.l10n.t('No session chosen; this conversation goes on as before.'));
         return { metadata: { securityCopilot: carry } };

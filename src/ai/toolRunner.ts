@@ -1,5 +1,5 @@
-import { describeError } from '../errors';
-import { isCancelledError } from '../graph';
+import { isCancelledError } from '../graph/errors';
+import type { ErrorView } from '../core/errorView';
 import type { Copilot } from '../service';
 import type { PrivacyNote } from './privacy';
 import {
@@ -41,6 +41,8 @@ export class ToolRunner {
   constructor(
     private readonly copilot: Copilot,
     private readonly privacy: PrivacyNote,
+    /** The extension bundle's error mapping (src/errors.ts), passed in: dist/ai.js has no copy of it. */
+    private readonly describeError: (error: unknown) => ErrorView,
   ) {}
 
   get context(): ToolContext {
@@ -67,7 +69,7 @@ export class ToolRunner {
     } catch (e) {
       if (e instanceof ToolFailure) throw e;
       if (e instanceof ToolInputError) throw new ToolFailure(`Invalid input: ${e.message}`);
-      const view = describeError(e);
+      const view = this.describeError(e);
       if (view.cancelled || isCancelledError(e)) throw new ToolFailure('Cancelled.', true);
       this.copilot.log.warn(`Tool ${name} failed: ${view.message}`);
       const action = view.signIn

@@ -4,15 +4,11 @@
 import { sessionToMarkdown } from '../core/exportMarkdown';
 import { firstLine } from '../core/time';
 import type { AskOptions, AskResult, CopilotEngine, PromptEntry } from '../engine';
-import { DISPLAY_NAME_MAX_LENGTH, PROMPT_MAX_LENGTH, validateId, validatePromptContent, type Session } from '../graph';
+import type { Session } from '../graph';
+import { DISPLAY_NAME_MAX_LENGTH, PROMPT_MAX_LENGTH, validateId, validatePromptContent } from '../graph/validate';
+import { TOOL_NAMES, type ToolName } from './ids';
 
-export const TOOL_NAMES = {
-  ask: 'securityCopilot_ask_question',
-  list: 'securityCopilot_list_sessions',
-  transcript: 'securityCopilot_get_transcript',
-} as const;
-
-export type ToolName = (typeof TOOL_NAMES)[keyof typeof TOOL_NAMES];
+export { TOOL_NAMES, type ToolName } from './ids';
 
 /** JSON Schema of an input object (what package.json and MCP `tools/list` publish). */
 export interface InputSchema {

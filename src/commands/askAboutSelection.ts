@@ -1,8 +1,5 @@
 import * as vscode from 'vscode';
-import { readMaskingSettings } from '../config';
 import { checkSelectionText, composeSelectionPrompt, MAX_SELECTION_CHARS } from '../core/selectionPrompt';
-import { maskSecrets } from '../masking/load';
-import { pickSession } from '../ui/sessionPicker';
 import type { CommandDefinition } from './context';
 import { createSessionInteractive } from './createSession';
 
@@ -41,7 +38,7 @@ export const askAboutSelection: CommandDefinition = {
       return undefined;
     }
     const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
-    const masking = readMaskingSettings(document.uri);
+    const masking = ctx.readMaskingSettings(document.uri);
     let invalidPatterns: string[] = [];
     const composed = await composeSelectionPrompt(
       {
@@ -52,7 +49,7 @@ export const askAboutSelection: CommandDefinition = {
         languageId: document.languageId,
       },
       async (t) => {
-        const r = await maskSecrets(t, masking);
+        const r = await ctx.maskSecrets(t, masking);
         invalidPatterns = r.invalidPatterns;
         return r;
       },
@@ -74,7 +71,7 @@ export const askAboutSelection: CommandDefinition = {
         ),
       );
     }
-    const picked = await pickSession(ctx.copilot, {
+    const picked = await ctx.pickSession(ctx.copilot, {
       title: vscode.l10n.t('Ask Security Copilot About Selection'),
       placeHolder: vscode.l10n.t('Choose the session to ask in'),
       allowNew: true,

@@ -43,7 +43,7 @@ const step = (n: number, total: number): string => vscode.l10n.t('Configure Sign
  * get method, tenant and client id (user settings); secrets go to SecretStorage only, are never logged and are
  * shown back masked. Returns the chosen method, or undefined when cancelled.
  */
-export async function runConfigureSignIn(ctx: CommandContext, prompts: SignInPrompts = windowPrompts): Promise<AuthMethod | undefined> {
+export async function runConfigureSignIn(ctx: Pick<CommandContext, 'copilot'>, prompts: SignInPrompts = windowPrompts): Promise<AuthMethod | undefined> {
   const settings = ctx.copilot.settings;
   const picked = await prompts.pick(methodItems(settings.method), { title: step(1, 3), placeHolder: vscode.l10n.t('How do you want to sign in to Security Copilot?') });
   if (!picked) return undefined;

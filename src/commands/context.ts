@@ -1,14 +1,23 @@
 import * as vscode from 'vscode';
-import { validateDisplayName, validateId } from '../graph';
-import { pickSession } from '../ui/sessionPicker';
+import type { MaskingSettings } from '../config';
+import { validateDisplayName, validateId } from '../graph/validate';
+import type { MaskOptions, MaskOutcome } from '../masking/load';
+import type { pickSession } from '../ui/sessionPicker';
 import type { SessionPanels } from '../panels/sessionPanel';
 import type { Promptbooks } from '../promptbook';
 import type { Copilot } from '../service';
 import type { PluginsView } from '../views/pluginsView';
 import type { Node, SessionsTree } from '../views/sessionsTree';
 
-/** What every command gets. */
+/**
+ * What every command gets. The commands are in their own bundle (dist/commands.js): the functions below are the
+ * extension bundle's, passed in so that their modules (error mapping, picker, masking loader) stay single.
+ */
 export interface CommandContext {
+  readonly showError: (prefix: string, error: unknown) => Promise<void>;
+  readonly pickSession: typeof pickSession;
+  readonly maskSecrets: (text: string, options?: MaskOptions) => Promise<MaskOutcome>;
+  readonly readMaskingSettings: (resource?: vscode.Uri) => MaskingSettings;
   readonly copilot: Copilot;
   readonly tree: SessionsTree;
   readonly panels: SessionPanels;
@@ -43,7 +52,7 @@ export function sessionIdFromArgument(arg: unknown): string | undefined {
 export async function resolveSessionId(ctx: CommandContext, arg: unknown, pickerTitle: string): Promise<string | undefined> {
   let id = sessionIdFromArgument(arg);
   if (id === undefined) {
-    const picked = await pickSession(ctx.copilot, { title: pickerTitle });
+    const picked = await ctx.pickSession(ctx.copilot, { title: pickerTitle });
     if (picked?.kind !== 'session') return undefined;
     id = picked.id;
   }

@@ -1,12 +1,12 @@
 // The session of a promptbook's run, from the notebook toolbar and the status bar: open it, export it, copy its id.
 import * as vscode from 'vscode';
-import { Promptbooks } from '../promptbook';
+import { notebookFromArgument } from '../promptbook';
 import type { CommandContext, CommandDefinition } from './context';
 
 function runSessionOf(ctx: CommandContext, arg: unknown): string | undefined {
   // The notebook toolbar passes `{ notebookEditor: { notebookUri } }`; others pass a URI or nothing.
   const fromToolbar = (arg as { notebookEditor?: { notebookUri?: vscode.Uri } } | undefined)?.notebookEditor?.notebookUri;
-  const nb = Promptbooks.notebookFromArgument(fromToolbar ?? arg);
+  const nb = notebookFromArgument(fromToolbar ?? arg);
   const session = nb ? ctx.promptbooks?.controller.runSession(nb.uri) : undefined;
   if (!session) void vscode.window.showInformationMessage(vscode.l10n.t('This promptbook has not run yet in this window: Run All creates its session.'));
   return session?.sessionId;

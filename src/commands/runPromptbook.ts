@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { NOTEBOOK_TYPE, Promptbooks } from '../promptbook';
+import { NOTEBOOK_TYPE, notebookFromArgument } from '../promptbook';
 import type { RunOptions } from '../promptbook/controller';
 import type { CommandDefinition } from './context';
 
@@ -13,7 +13,7 @@ export const runPromptbook: CommandDefinition = {
   write: true,
   run: async (ctx, arg, rawOptions) => {
     let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.parse(arg) : undefined;
-    uri ??= Promptbooks.notebookFromArgument(undefined)?.uri;
+    uri ??= notebookFromArgument(undefined)?.uri;
     if (!uri) {
       const picked = await vscode.window.showOpenDialog({
         title: vscode.l10n.t('Run Promptbook'),

@@ -1,6 +1,5 @@
 // Small commands that only delegate: each is still its own definition, registered in index.ts.
 import * as vscode from 'vscode';
-import { showError } from '../errors';
 import type { Node } from '../views/sessionsTree';
 import type { CommandDefinition } from './context';
 
@@ -35,7 +34,7 @@ export const signIn: CommandDefinition = {
     } catch (e) {
       // Known sign-in failures (AADSTS…) get advice and a setup-guide button. The command settles now, not
       // when the user dismisses the notification.
-      void showError(vscode.l10n.t('Sign-in failed'), e);
+      void ctx.showError(vscode.l10n.t('Sign-in failed'), e);
       return undefined;
     }
   },
@@ -51,7 +50,7 @@ export const signInAgain: CommandDefinition = {
       ctx.copilot.engine.resumeAfterSignIn();
       return session.account.label;
     } catch (e) {
-      void showError(vscode.l10n.t('Sign-in failed'), e);
+      void ctx.showError(vscode.l10n.t('Sign-in failed'), e);
       return undefined;
     }
   },

@@ -1,6 +1,8 @@
-// Maps Graph entities to the panel's view models. No `vscode` import.
-import { compareInstants, finalOutcome, type PromptEntry } from '../engine';
-import type { Evaluation, OutcomeKind, Prompt, Session } from '../graph';
+// Maps Graph entities to the panel's view models. No `vscode` import. The engine's `finalOutcome` is passed in
+// (this is part of dist/panel.js, which must not carry a copy of the engine and the Graph schemas).
+import type { PromptEntry } from '../engine';
+import { compareInstants } from '../engine/time';
+import type { Evaluation, EvaluationOutcome, OutcomeKind, Prompt, Session } from '../graph';
 import type { EvaluationView, FollowState, OutcomeAction, PromptView, SessionView } from '../shared/protocol';
 
 const ACTIONS: Record<OutcomeKind, OutcomeAction[]> = {
@@ -24,7 +26,10 @@ export function toSessionView(session: Session, workspaceId: string): SessionVie
   };
 }
 
-export function toEvaluationView(evaluation: Evaluation): EvaluationView {
+/** The engine's `finalOutcome` (src/engine/engine.ts). */
+export type FinalOutcome = (evaluation: Evaluation) => EvaluationOutcome | undefined;
+
+export function toEvaluationView(evaluation: Evaluation, finalOutcome: FinalOutcome): EvaluationView {
   const outcome = finalOutcome(evaluation);
   return {
     id: evaluation.id,
@@ -38,29 +43,29 @@ export function toEvaluationView(evaluation: Evaluation): EvaluationView {
 }
 
 /** A prompt's evaluations for the panel, oldest first (the last one is the latest answer). */
-export function toEvaluationViews(evaluations: Evaluation[]): EvaluationView[] {
-  return [...evaluations].sort((a, b) => compareInstants(a.createdDateTime, b.createdDateTime)).map(toEvaluationView);
+export function toEvaluationViews(evaluations: Evaluation[], finalOutcome: FinalOutcome): EvaluationView[] {
+  return [...evaluations].sort((a, b) => compareInstants(a.createdDateTime, b.createdDateTime)).map((e) => toEvaluationView(e, finalOutcome));
 }
 
-export function toPromptView(prompt: Prompt, evaluations: Evaluation[] | null): PromptView {
+export function toPromptView(prompt: Prompt, evaluations: Evaluation[] | null, finalOutcome: FinalOutcome): PromptView {
   return {
     id: prompt.id,
     content: prompt.content,
     createdDateTime: prompt.createdDateTime,
-    evaluations: evaluations ? toEvaluationViews(evaluations) : null,
+    evaluations: evaluations ? toEvaluationViews(evaluations, finalOutcome) : null,
     follow: 'idle',
   };
 }
 
 /** The panel's view of one prompt as the engine holds it. */
-export function toPromptViewFromEntry(entry: PromptEntry, canCancel: boolean): PromptView {
+export function toPromptViewFromEntry(entry: PromptEntry, canCancel: boolean, finalOutcome: FinalOutcome): PromptView {
   const run = entry.run;
   const follow: FollowState = run.kind;
   const view: PromptView = {
     id: entry.prompt.id,
     content: entry.prompt.content,
     createdDateTime: entry.prompt.createdDateTime,
-    evaluations: entry.evaluations ? toEvaluationViews([...entry.evaluations]) : null,
+    evaluations: entry.evaluations ? toEvaluationViews([...entry.evaluations], finalOutcome) : null,
     follow,
   };
   if (run.kind === 'failed') {

@@ -2,13 +2,15 @@
 // confirmation, and the live cell outputs. Every prompt goes through the engine: one session per run, prompts
 // sent in order, each after the previous answer completed.
 import * as vscode from 'vscode';
-import { EngineError } from '../engine';
-import { describeError } from '../errors';
-import { isCancelledError, validateDisplayName, type EvaluationOutcome } from '../graph';
+import type { EvaluationOutcome } from '../graph';
+import { isCancelledError } from '../graph/errors';
+import { validateDisplayName } from '../graph/validate';
 import { Disposable } from '../lifecycle';
-import { readOnlyRefusal, type Copilot } from '../service';
+import type { Copilot } from '../service';
 import type { PromptEntry } from '../engine';
-import { fillPlaceholders, NOTEBOOK_TYPE, placeholders, PROMPT_LANGUAGE } from './format';
+import { fillPlaceholders, placeholders } from './format';
+import type { PromptbookHost } from './host';
+import { NOTEBOOK_TYPE, PROMPT_LANGUAGE } from './ids';
 import type { FrontMatter, InputDeclaration } from './frontMatter';
 import { loadFrontMatter } from './lazy';
 import { isFrontMatterCell, isPromptCell } from './serializer';
@@ -47,6 +49,11 @@ export async function readNotebookFrontMatter(notebook: vscode.NotebookDocument)
   if (!first || !isFrontMatterCell(first)) return { inputs: [], problems: [] };
   const { readFrontMatter } = await loadFrontMatter();
   return readFrontMatter(first.document.getText());
+}
+
+/** The engine's errors say when signing in again would help (checked by name: the engine is in the other bundle). */
+function engineAsksSignIn(e: unknown): boolean {
+  return e instanceof Error && e.name === 'EngineError' && (e as { details?: { signIn?: boolean } }).details?.signIn === true;
 }
 
 function pad(n: number): string {
@@ -171,11 +178,19 @@ export class PromptbookController extends Disposable {
   /** The input being asked right now (tests wait on it before answering the box). */
   askingInput: string | undefined;
 
+  private readonly copilot: Copilot;
+  /** The extension bundle's error mapping (src/errors.ts) and read-only message: dist/promptbook.js has no copies. */
+  private readonly describeError: PromptbookHost['describeError'];
+  private readonly readOnlyRefusal: PromptbookHost['readOnlyRefusal'];
+
   constructor(
-    private readonly copilot: Copilot,
+    host: PromptbookHost,
     private readonly state: vscode.Memento,
   ) {
     super();
+    this.copilot = host.copilot;
+    this.describeError = host.describeError;
+    this.readOnlyRefusal = host.readOnlyRefusal;
     this.controller = this.register(vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Security Copilot'));
     this.controller.supportedLanguages = [PROMPT_LANGUAGE];
     this.controller.supportsExecutionOrder = true;
@@ -189,7 +204,7 @@ export class PromptbookController extends Disposable {
     );
     this.register(vscode.window.onDidChangeActiveNotebookEditor(() => this.updateContext()));
     this.register(this.onDidChangeRunSession(() => this.updateContext()));
-    this.register(copilot.engine.onDidReset(() => {
+    this.register(this.copilot.engine.onDidReset(() => {
       this.sessions.clear();
       this.updateContext();
     }));
@@ -260,7 +275,7 @@ export class PromptbookController extends Disposable {
     } catch (e) {
       if (!isCancelledError(e) && !(e instanceof vscode.CancellationError)) {
         this.copilot.log.error('Promptbook run failed', e);
-        const view = describeError(e);
+        const view = this.describeError(e);
         if (!view.cancelled) {
           const signIn = vscode.l10n.t('Sign In');
           const actions = view.signIn ? [signIn] : [];
@@ -277,7 +292,7 @@ export class PromptbookController extends Disposable {
 
   /** Read-only mode: no input is asked and nothing is sent; the first cell and a warning say why. */
   private async refuseReadOnly(first: vscode.NotebookCell): Promise<void> {
-    const reason = readOnlyRefusal();
+    const reason = this.readOnlyRefusal();
     const ex = this.controller.createNotebookCellExecution(first);
     ex.start(Date.now());
     await ex.replaceOutput(markdownOutput(`🔒 ${escapeMd(reason)}`));
@@ -359,7 +374,7 @@ export class PromptbookController extends Disposable {
       if (!session) {
         const name = runSessionName(title);
         const checked = validateDisplayName(name);
-        if (!checked.ok) throw new EngineError(checked.message);
+        if (!checked.ok) throw new Error(checked.message);
         const created = await this.copilot.engine.createSession(checked.value);
         session = { sessionId: created.id, name: created.displayName ?? checked.value, values };
       } else {
@@ -382,13 +397,13 @@ export class PromptbookController extends Disposable {
       const ex = executions[next];
       if (ex) {
         ex.start(Date.now());
-        const view = describeError(e);
+        const view = this.describeError(e);
         await ex.replaceOutput(markdownOutput(`❌ ${escapeMd(view.message)}\n\n*The promptbook was not run.*`));
         ex.end(false, Date.now());
         next++;
       }
       await leaveUnrun();
-      if (!describeError(e).cancelled) throw e;
+      if (!this.describeError(e).cancelled) throw e;
       return;
     }
     await leaveUnrun();
@@ -442,10 +457,10 @@ export class PromptbookController extends Disposable {
         ex.end(undefined, Date.now());
         return false;
       }
-      const view = describeError(e);
+      const view = this.describeError(e);
       await ex.replaceOutput(markdownOutput(`❌ ${escapeMd(view.message)}\n\n${notRunRest()}`));
       ex.end(false, Date.now());
-      if (view.signIn || (e instanceof EngineError && e.details.signIn)) {
+      if (view.signIn || engineAsksSignIn(e)) {
         void vscode.window.showErrorMessage(vscode.l10n.t('The promptbook stopped: {0}', view.message), vscode.l10n.t('Sign In Again')).then((a) => {
           if (a) void vscode.commands.executeCommand('securityCopilot.signInAgain');
         });

@@ -6,9 +6,9 @@
 // The front matter is kept as raw text here (its own cell); reading its YAML is `frontMatter.ts` (loaded lazily).
 
 /** Language id of prompt cells (a TextMate grammar highlights `{{input}}`). */
-export const PROMPT_LANGUAGE = 'security-copilot-prompt';
+export { PROMPT_LANGUAGE } from './ids';
 /** Notebook type of `*.promptbook.md` files. */
-export const NOTEBOOK_TYPE = 'security-copilot-promptbook';
+export { NOTEBOOK_TYPE } from './ids';
 
 /** How a prompt's fence was written, so an unchanged prompt is written back byte for byte. */
 export interface FenceInfo {

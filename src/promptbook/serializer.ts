@@ -68,6 +68,3 @@ export class PromptbookSerializer implements vscode.NotebookSerializer {
     return new TextEncoder().encode(serializeBook(fromNotebookData(data)));
   }
 }
-
-/** Outputs don't make a promptbook dirty and are never saved. */
-export const SERIALIZER_OPTIONS: vscode.NotebookDocumentContentOptions = { transientOutputs: true };

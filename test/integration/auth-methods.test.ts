@@ -1,5 +1,7 @@
 // Sign-in methods in the real extension host, against the identity stand-in (https on loopback, trusted through
-// NODE_EXTRA_CA_CERTS) and the Graph emulator. This file sorts first, so its first test sees the activation.
+// NODE_EXTRA_CA_CERTS) and the Graph emulator. Only activation.test.ts sorts before it (it activates the extension
+// and uses chat, a promptbook, a command and a panel, none of which loads identity code), so its first test still
+// sees what activation loaded.
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -65,7 +67,7 @@ describe('Sign-in methods (in the extension host, against the identity stand-in)
   const savedPath = process.env.PATH;
 
   before(async () => {
-    // Activation happens here, with the default method (the first test checks what it loaded).
+    // Activation happened with the default method (activation.test.ts; the first test checks what it loaded).
     a = await api();
     // The Graph emulator is plain http on loopback: with a real token source (these methods) that needs the
     // user's explicit opt-in.

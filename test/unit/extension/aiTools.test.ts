@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { composeChatPrompt, maskedNote } from '../../../src/ai/attachments';
+import { maskSecrets } from '../../../src/masking/load';
 import {
   parseAskInput,
   parseListInput,
@@ -75,7 +76,7 @@ describe('chat and agent tools', () => {
     const r = await composeChatPrompt('Is this suspicious?', [
       { source: 'app.log, line 3', text: 'from 203.0.113.7 password=hunter22 ```', languageId: 'log' },
       { source: 'hunt.kql', text: 'SigninLogs | take 10', languageId: 'kql' },
-    ]);
+    ], maskSecrets);
     assert.ok(r.prompt.startsWith('Is this suspicious?\n\nAttached from app.log, line 3:\n````log\n'));
     assert.ok(!r.prompt.includes('hunter22'));
     assert.ok(r.prompt.includes('203.0.113.7'));
@@ -86,7 +87,7 @@ describe('chat and agent tools', () => {
   });
 
   it('keeps attachments within the selection limit', async () => {
-    const r = await composeChatPrompt('q', [{ source: 'big.txt', text: 'a'.repeat(20_000) }]);
+    const r = await composeChatPrompt('q', [{ source: 'big.txt', text: 'a'.repeat(20_000) }], maskSecrets);
     assert.ok(r.cutChars > 0);
     assert.ok(r.prompt.length <= PROMPT_MAX_LENGTH);
     assert.match(r.prompt, /big\.txt \(cut to fit\)/);
