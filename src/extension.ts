@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     return d;
   };
   const log = own(new Log());
-  const copilot = own(new Copilot(log, { secrets: context.secrets, windowState: context.workspaceState }));
+  const copilot = own(new Copilot(log, { secrets: context.secrets, windowState: context.workspaceState, globalState: context.globalState }));
   const tree = own(new SessionsTree(copilot));
   const panels = own(new SessionPanels({ copilot, extensionUri: context.extensionUri, describeError, finalOutcome }));
   const plugins = own(new PluginsView(copilot));

@@ -27,7 +27,22 @@ export interface CopilotOptions {
   secrets?: vscode.SecretStorage;
   /** Per-window memory (the workspace chosen with Select Workspace). */
   windowState?: vscode.Memento;
+  /** Memory across windows (the tenants signed in to, for Switch Tenant). */
+  globalState?: vscode.Memento;
 }
+
+/** A tenant the user signed in to: what the setting said, the token's tenant id, and the account. */
+export interface RecentTenant {
+  /** The value for `securityCopilot.auth.tenantId` that signs in to it (the token's tenant id). */
+  tenantId: string;
+  /** What the setting said then, when that was a domain (shown as the name). */
+  domain?: string;
+  account: string;
+  lastUsed: number;
+}
+
+const RECENT_TENANTS_KEY = 'securityCopilot.recentTenants';
+const MAX_RECENT_TENANTS = 8;
 
 /**
  * The extension's settings, sign-in, Graph client and engine (the one store of sessions, prompts and
@@ -43,6 +58,7 @@ export class Copilot extends Disposable {
   readonly engine: CopilotEngine;
   readonly secrets: SignInSecrets | undefined;
   private readonly windowState: vscode.Memento | undefined;
+  private readonly globalState: vscode.Memento | undefined;
 
   constructor(
     readonly log: Log,
@@ -51,7 +67,11 @@ export class Copilot extends Disposable {
     super();
     this.secrets = options.secrets ? this.register(new SignInSecrets(options.secrets)) : undefined;
     this.windowState = options.windowState;
+    this.globalState = options.globalState;
     this.auth = this.register(new Auth(() => this.current, log, this.secrets));
+    this.register(this.auth.onDidChange((session) => {
+      if (session) void this.rememberTenant(session.account.label);
+    }));
     this.engine = new CopilotEngine({
       client: () => this.client,
       workspaceId: () => this.workspaceId,
@@ -116,6 +136,22 @@ export class Copilot extends Disposable {
       this.log.info(`Workspace for this window: ${this.workspaceId}.`);
       this.settingsChanged.fire(this.current);
     }
+  }
+
+  /** Tenants signed in to before, most recent first (Switch Tenant offers them). */
+  get recentTenants(): RecentTenant[] {
+    return [...(this.globalState?.get<RecentTenant[]>(RECENT_TENANTS_KEY) ?? [])].sort((a, b) => b.lastUsed - a.lastUsed);
+  }
+
+  private async rememberTenant(account: string): Promise<void> {
+    const tenantId = this.auth.tokenTenant;
+    if (!tenantId || !this.globalState) return;
+    const configured = this.current.tenantId;
+    const domain = /^(organizations|common|consumers)$/i.test(configured) || configured.toLowerCase() === tenantId.toLowerCase() ? undefined : configured;
+    const previous = this.recentTenants.find((t) => t.tenantId.toLowerCase() === tenantId.toLowerCase());
+    const entry: RecentTenant = { tenantId, account, lastUsed: Date.now(), ...(domain ?? previous?.domain ? { domain: domain ?? previous?.domain } : {}) };
+    const rest = this.recentTenants.filter((t) => t.tenantId.toLowerCase() !== tenantId.toLowerCase());
+    await this.globalState.update(RECENT_TENANTS_KEY, [entry, ...rest].slice(0, MAX_RECENT_TENANTS));
   }
 
   /** Read-only mode (`securityCopilot.auth.access`): only Read.All is asked for and write actions are refused. */

@@ -38,13 +38,13 @@ export class StatusBar extends Disposable {
       this.item.tooltip = vscode.l10n.t(
         'Security Copilot: signed in as {0} (tenant {1}, sign-in: {2}), workspace "{3}"{4}. Click to switch account, tenant or workspace.',
         account.label,
-        s.tenantId,
+        this.copilot.auth.tenantLabel(),
         s.method,
         workspace,
         readOnly,
       );
       this.item.accessibilityInformation = {
-        label: vscode.l10n.t('Security Copilot, signed in as {0}, tenant {1}, workspace {2}{3}', account.label, s.tenantId, workspace, readOnly),
+        label: vscode.l10n.t('Security Copilot, signed in as {0}, tenant {1}, workspace {2}{3}', account.label, this.copilot.auth.tenantLabel(), workspace, readOnly),
       };
     } else {
       this.item.text = `$(shield) ${vscode.l10n.t('Security Copilot: Sign in')}`;

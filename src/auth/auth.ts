@@ -7,7 +7,7 @@ import { Disposable } from '../lifecycle';
 import type { SignInBackend } from './backend';
 import { CLAIMS_CHALLENGE, CLAIMS_NOT_SATISFIED, isSignedOutError, SignInTimeoutError, WrongTenantError } from './errors';
 import { describeClaimsChallenge, describeUnsatisfiedClaims, sameClaims, type UnsatisfiedClaims } from '../core/claims';
-import { wrongTenantAdvice } from '../core/signInErrors';
+import { tenantOfToken, wrongTenantAdvice } from '../core/signInErrors';
 import { IdentityBackend } from './identityBackend';
 import type { SignInSecrets } from './secrets';
 import { VsCodeBackend } from './vscodeBackend';
@@ -90,6 +90,22 @@ export class Auth extends Disposable {
 
   get account(): vscode.AuthenticationSessionAccountInformation | undefined {
     return this.session?.account;
+  }
+
+  /**
+   * The tenant the signed-in token is for (its `tid`), which `organizations` or a domain in the setting does not
+   * say; undefined when signed out or the token is opaque.
+   */
+  get tokenTenant(): string | undefined {
+    return this.session ? tenantOfToken(this.session.accessToken) : undefined;
+  }
+
+  /** The tenant to show: the token's, with the setting beside it when the setting names it differently. */
+  tenantLabel(): string {
+    const configured = this.settings().tenantId;
+    const actual = this.tokenTenant;
+    if (!actual || actual.toLowerCase() === configured.toLowerCase()) return actual ?? configured;
+    return vscode.l10n.t('{0} (setting: {1})', actual, configured);
   }
 
   /** The claims a Conditional Access challenge asked for and no sign-in has satisfied yet. */

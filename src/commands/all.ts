@@ -16,6 +16,7 @@ import { renameSession } from './renameSession';
 import { runPromptbook } from './runPromptbook';
 import { saveSessionAsPromptbook } from './saveSessionAsPromptbook';
 import { selectWorkspace } from './selectWorkspace';
+import { switchTenant } from './switchTenant';
 import { copySetupValue, openWalkthrough } from './walkthrough';
 import {
   loadMoreSessions,
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   signIn,
   signInAgain,
   switchAccount,
+  switchTenant,
   renameSession,
   copySessionId,
   showLog,

@@ -7,6 +7,7 @@ export const COMMAND_IDS: readonly string[] = [
   'securityCopilot.signIn',
   'securityCopilot.signInAgain',
   'securityCopilot.switchAccount',
+  'securityCopilot.switchTenant',
   'securityCopilot.renameSession',
   'securityCopilot.copySessionId',
   'securityCopilot.showLog',

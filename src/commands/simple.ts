@@ -92,7 +92,8 @@ export const statusMenu: CommandDefinition = {
       ? [
           { label: `$(account) ${vscode.l10n.t('Switch Account')}`, description: account.label, command: 'securityCopilot.switchAccount' },
           { label: `$(briefcase) ${vscode.l10n.t('Select Workspace')}`, description: ctx.copilot.workspaceName, command: 'securityCopilot.selectWorkspace' },
-          { label: `$(organization) ${vscode.l10n.t('Switch Tenant or Sign-in Method')}`, description: `${ctx.copilot.settings.tenantId} · ${ctx.copilot.settings.method}`, command: 'securityCopilot.configureSignIn' },
+          { label: `$(organization) ${vscode.l10n.t('Switch Tenant')}`, description: ctx.copilot.auth.tenantLabel(), command: 'securityCopilot.switchTenant' },
+          { label: `$(key) ${vscode.l10n.t('Configure Sign-in')}`, description: ctx.copilot.settings.method, command: 'securityCopilot.configureSignIn' },
           { label: `$(add) ${vscode.l10n.t('Create Copilot Session')}`, command: 'securityCopilot.createSession' },
           { label: `$(go-to-file) ${vscode.l10n.t('Open Session')}`, command: 'securityCopilot.openSession' },
         ]

@@ -147,7 +147,7 @@ describe('Sessions: sign in, create, tree, panel, palette, reload, rename', func
     await page.locator('.part.statusbar .statusbar-item', { hasText: 'analyst@contoso.test · default' }).click();
     await waitForQuickPickTitled(page, 'Security Copilot — workspace "default"');
     const menu = await quickItemLabels(page);
-    assert.deepEqual(menu.slice(0, 3), ['Switch Account', 'Select Workspace', 'Switch Tenant or Sign-in Method']);
+    assert.deepEqual(menu.slice(0, 4), ['Switch Account', 'Select Workspace', 'Switch Tenant', 'Configure Sign-in']);
     await screenshot(page, 'status-bar-menu');
     await pickQuickItem(page, 'Switch Account');
     await waitForQuickPickTitled(page, 'Security Copilot: Switch Account');

@@ -1,6 +1,7 @@
-// Select Workspace as a user meets it: the palette command lists the workspaces Graph returns, by name; picking
-// one switches the tree and the status bar at once (no refresh); Save to User Settings writes the setting; the
-// Default workspace entry switches back.
+// Tenant and workspace as a user meets them. The status bar names the token's tenant; Switch Tenant offers the
+// tenants signed in to before, the home tenant, or one typed in, and signs in to it. Select Workspace lists the
+// workspaces Graph returns, by name; picking one switches the tree and the status bar at once (no refresh); Save
+// to User Settings writes the setting; the Default workspace entry switches back.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +11,10 @@ import {
   emulator,
   openWorkbench,
   pickQuickItem,
+  quickInputAccept,
+  quickInputMessage,
+  quickInputType,
+  quickItem,
   quickItemLabels,
   runCommand,
   screenshot,
@@ -17,7 +22,7 @@ import {
   sessionsViewBody,
   waitForNotification,
 } from './harness';
-import { graphCalls, signInFromWelcomeView, waitForQuickPickTitled } from './flows';
+import { allowIfAsked, graphCalls, signInFromWelcomeView, waitForQuickPickTitled } from './flows';
 
 const TIER2 = { id: 'c0ffee00-0000-4000-8000-0000000000e2', displayName: 'SOC Tier 2 (browser test)' };
 const TIER2_SESSION = 'Tier 2 escalation';
@@ -38,7 +43,10 @@ function removeUserSetting(key: string): void {
   fs.writeFileSync(settingsFile(), JSON.stringify(settings, null, 2));
 }
 
-describe('Select Workspace: names from Graph, the tree follows, Save to User Settings', function () {
+const HOME_TENANT = '00000000-0000-4000-8000-0000000c0de0'; // the stand-in sign-in's tenant (test/fixtures/auth-provider)
+const OTHER_TENANT = 'aaaaaaaa-0000-4000-8000-00000000f00d';
+
+describe('Tenant and workspace: status bar, Switch Tenant, Select Workspace', function () {
   this.timeout(120_000);
   let wb: Workbench;
 
@@ -52,7 +60,56 @@ describe('Select Workspace: names from Graph, the tree follows, Save to User Set
   });
   after(async () => {
     removeUserSetting('securityCopilot.workspaceId');
+    removeUserSetting('securityCopilot.auth.tenantId');
     await wb?.close();
+  });
+
+  it('the status bar’s tooltip names the tenant of the token, with the setting when that says only "organizations"', async () => {
+    const page = wb.page;
+    const item = page.locator('.part.statusbar .statusbar-item', { hasText: /analyst@contoso\.test · default/ });
+    await item.hover();
+    const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'signed in as analyst@contoso.test' }).first();
+    await hover.waitFor({ timeout: 10_000 });
+    // The stand-in sign-in's tokens are for tenant …0c0de0 (test/fixtures/auth-provider); the setting is the default.
+    assert.match(await hover.innerText(), new RegExp(`tenant ${HOME_TENANT} \\(setting: organizations\\)`));
+    await screenshot(page, 'status-bar-tenant');
+    await page.mouse.move(700, 400);
+  });
+
+  it('Switch Tenant: offers the tenant signed in to, takes a typed one (checked), signs in to it, and switches back', async () => {
+    const page = wb.page;
+    await runCommand(page, 'Security Copilot: Switch Tenant');
+    await waitForQuickPickTitled(page, 'Switch Tenant');
+    // Most recent first (earlier suites of a run may have signed in to other tenants too), then the fixed entries.
+    const labels = await quickItemLabels(page);
+    assert.equal(labels[0], HOME_TENANT, labels.join(' | '));
+    assert.deepEqual(labels.slice(-2), ['Home tenant of the account', 'Enter a tenant id or domain…']);
+    assert.equal(await quickItem(page, HOME_TENANT).locator('.label-description').innerText(), 'analyst@contoso.test · current');
+    await screenshot(page, 'switch-tenant');
+
+    // Another tenant, typed: a bad value is refused in the box; the stand-in's token is for its own tenant, so
+    // the sign-in is refused as a guest's would be, and nothing is sent.
+    await pickQuickItem(page, 'Enter a tenant id or domain…');
+    await quickInputType(page, 'not a tenant!');
+    await quickInputMessage(page).filter({ hasText: /Enter a tenant GUID/ }).waitFor({ timeout: 5_000 });
+    await quickInputType(page, OTHER_TENANT);
+    await emulator.clearRequests();
+    await quickInputAccept(page);
+    await allowIfAsked(page);
+    const refused = await waitForNotification(page, `token for tenant ${HOME_TENANT}, not for the configured tenant ${OTHER_TENANT}`, 20_000);
+    assert.match(await refused.innerText(), /nothing is sent with it/);
+    assert.equal(userSettings()['securityCopilot.auth.tenantId'], OTHER_TENANT);
+    assert.deepEqual(await graphCalls('GET', /./), [], 'Graph received nothing with the other tenant’s token');
+
+    // Back to the tenant signed in to before: picked from the list, signed in, the tree lists sessions again.
+    await runCommand(page, 'Security Copilot: Switch Tenant');
+    await waitForQuickPickTitled(page, 'Switch Tenant');
+    await pickQuickItem(page, HOME_TENANT);
+    await allowIfAsked(page);
+    await sessionTreeRow(page, /ago|just now/).waitFor({ timeout: 20_000 });
+    assert.equal(userSettings()['securityCopilot.auth.tenantId'], HOME_TENANT);
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /analyst@contoso\.test · default/ }).waitFor({ timeout: 10_000 });
+    removeUserSetting('securityCopilot.auth.tenantId');
   });
 
   it('lists the workspaces by name; picking one switches the tree and the status bar without a refresh', async () => {
