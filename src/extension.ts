@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ChatFeatures } from './ai';
 import { AnswerNotifier } from './answerNotifier';
@@ -43,6 +44,8 @@ export interface ExtensionApi {
  * load their own bundles (dist/ai.js, dist/promptbook.js) when first used.
  */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  // The messages of src/core (no vscode import) use @vscode/l10n: give it the display language's bundle.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const own = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
     return d;

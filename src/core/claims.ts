@@ -1,4 +1,5 @@
-// What a Conditional Access claims challenge asks of the user, in words. No `vscode` import.
+// What a Conditional Access claims challenge asks of the user, in words. No `vscode` import (@vscode/l10n).
+import * as l10n from '@vscode/l10n';
 
 /** The authentication contexts (`acrs`) a claims request asks for: {"access_token":{"acrs":{"value(s)":…}}}. */
 export function requestedContexts(claims: string): string[] {
@@ -14,12 +15,15 @@ export function requestedContexts(claims: string): string[] {
 
 function which(claims: string): string {
   const contexts = requestedContexts(claims);
-  return contexts.length ? ` (authentication context ${contexts.join(', ')})` : '';
+  return contexts.length ? ` ${l10n.t('(authentication context {0})', contexts.join(', '))}` : '';
 }
 
 /** E.g. `{"access_token":{"acrs":{"essential":true,"value":"c1"}}}` -> "… (authentication context c1)". */
 export function describeClaimsChallenge(claims: string): string {
-  return `Your organization's Conditional Access policy asks for an additional sign-in step${which(claims)}, such as multi-factor authentication or a compliant device. Sign in again to continue.`;
+  return l10n.t(
+    "Your organization's Conditional Access policy asks for an additional sign-in step{0}, such as multi-factor authentication or a compliant device. Sign in again to continue.",
+    which(claims),
+  );
 }
 
 /** Two claims requests ask for the same thing (JSON compared as values, so key order and spacing don't matter). */
@@ -49,15 +53,18 @@ export interface UnsatisfiedClaims {
  */
 export function describeUnsatisfiedClaims(u: UnsatisfiedClaims): string {
   if (u.notPassed) {
-    return (
-      `You signed in again, but Microsoft Graph still asks for an additional sign-in step${which(u.claims)}: the sign-in provider ` +
-      `"${u.notPassed.providerId}" does not accept Conditional Access claims, so the new token could not satisfy your ` +
-      "organization's policy. Use VS Code's Microsoft sign-in (securityCopilot.auth.providerId \"microsoft\") or another sign-in method."
+    return l10n.t(
+      'You signed in again, but Microsoft Graph still asks for an additional sign-in step{0}: the sign-in provider ' +
+        '"{1}" does not accept Conditional Access claims, so the new token could not satisfy your ' +
+        "organization's policy. Use VS Code's Microsoft sign-in (securityCopilot.auth.providerId \"microsoft\") or another sign-in method.",
+      which(u.claims),
+      u.notPassed.providerId,
     );
   }
-  return (
-    `You signed in again, but Microsoft Graph still asks for an additional sign-in step${which(u.claims)}: the new token does not ` +
-    "satisfy your organization's Conditional Access policy. Ask your administrator what the policy requires (for example " +
-    'multi-factor authentication, a compliant device or a trusted location). Details are in the log.'
+  return l10n.t(
+    'You signed in again, but Microsoft Graph still asks for an additional sign-in step{0}: the new token does not ' +
+      "satisfy your organization's Conditional Access policy. Ask your administrator what the policy requires (for example " +
+      'multi-factor authentication, a compliant device or a trusted location). Details are in the log.',
+    which(u.claims),
   );
 }

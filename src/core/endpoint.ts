@@ -1,4 +1,5 @@
 // Where a Graph token may go. No `vscode` import: unit-tested in plain Node.
+import * as l10n from '@vscode/l10n';
 
 export type EndpointCheck = { ok: true; origin: string; isEmulator: boolean } | { ok: false; message: string };
 
@@ -28,43 +29,47 @@ export interface EndpointPolicy {
  * whatever listens on that port) unless the user allowed it explicitly.
  */
 export function checkGraphEndpoint(raw: unknown, policy: EndpointPolicy = {}): EndpointCheck {
-  if (typeof raw !== 'string') return { ok: false, message: `The Graph endpoint setting must be a URL (text), not ${raw === null ? 'null' : typeof raw}.` };
+  if (typeof raw !== 'string') return { ok: false, message: l10n.t('The Graph endpoint setting must be a URL (text), not {0}.', raw === null ? 'null' : typeof raw) };
   const value = raw.trim();
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return { ok: false, message: `"${value}" is not a URL. Use https://graph.microsoft.com.` };
+    return { ok: false, message: l10n.t('"{0}" is not a URL. Use https://graph.microsoft.com.', value) };
   }
   if (url.username || url.password) {
-    return { ok: false, message: 'The Graph endpoint must not contain a user name or password.' };
+    return { ok: false, message: l10n.t('The Graph endpoint must not contain a user name or password.') };
   }
   if (url.search || url.hash || !/^\/(beta\/?)?$/.test(url.pathname)) {
-    return { ok: false, message: `Use the Graph host only (for example https://graph.microsoft.com), not "${value}".` };
+    return { ok: false, message: l10n.t('Use the Graph host only (for example https://graph.microsoft.com), not "{0}".', value) };
   }
   if (isLoopback(url.hostname) && (url.protocol === 'http:' || url.protocol === 'https:')) {
     const realToken = (policy.providerId ?? MICROSOFT_PROVIDER_ID).trim() === MICROSOFT_PROVIDER_ID;
     if (url.protocol === 'http:' && realToken && policy.allowInsecureLoopback !== true) {
       return {
         ok: false,
-        message:
-          `"${url.origin}" uses plain http: with the Microsoft sign-in your real token would travel unencrypted to ` +
-          'whatever listens on that port, so no request is sent. Use https://graph.microsoft.com, or for the local ' +
-          'emulator a test sign-in provider (securityCopilot.auth.providerId) or, in user settings, ' +
-          'securityCopilot.allowInsecureLoopback.',
+        message: l10n.t(
+          '"{0}" uses plain http: with the Microsoft sign-in your real token would travel unencrypted to ' +
+            'whatever listens on that port, so no request is sent. Use https://graph.microsoft.com, or for the local ' +
+            'emulator a test sign-in provider (securityCopilot.auth.providerId) or, in user settings, ' +
+            'securityCopilot.allowInsecureLoopback.',
+          url.origin,
+        ),
       };
     }
     return { ok: true, origin: url.origin, isEmulator: true };
   }
   if (url.protocol !== 'https:') {
-    return { ok: false, message: `The Graph endpoint must use https (got "${value}").` };
+    return { ok: false, message: l10n.t('The Graph endpoint must use https (got "{0}").', value) };
   }
   if (!GRAPH_HOSTS.has(url.hostname.toLowerCase()) || url.port) {
     return {
       ok: false,
-      message:
-        `"${url.host}" is not a Microsoft Graph host this extension sends tokens to. ` +
-        'Security Copilot is only available on https://graph.microsoft.com (or a loopback emulator).',
+      message: l10n.t(
+        '"{0}" is not a Microsoft Graph host this extension sends tokens to. ' +
+          'Security Copilot is only available on https://graph.microsoft.com (or a loopback emulator).',
+        url.host,
+      ),
     };
   }
   return { ok: true, origin: url.origin, isEmulator: false };

@@ -4,7 +4,8 @@ import { CLAIMS_CHALLENGE, CLAIMS_NOT_SATISFIED, isSignedOutError } from '../aut
 import { isAuthError, isGraphError, MAY_HAVE_BEEN_PROCESSED, mayHaveBeenProcessed, type GraphError } from '../graph';
 import { describeClaimsChallenge } from './claims';
 import { redact } from '../masking/rules';
-import { adviceForSignInError, FORBIDDEN_ADVICE } from './signInErrors';
+import * as l10n from '@vscode/l10n';
+import { adviceForSignInError, forbiddenAdvice } from './signInErrors';
 
 export interface ErrorView {
   message: string;
@@ -17,7 +18,7 @@ export interface ErrorView {
 }
 
 function graphStatus(e: GraphError): string {
-  return e.requestId ? ` (request id ${e.requestId})` : '';
+  return e.requestId ? ` ${l10n.t('(request id {0})', e.requestId)}` : '';
 }
 
 /**
@@ -42,18 +43,18 @@ export function describeFailure(error: unknown, isCancellation: (e: unknown) => 
     cancelled: false,
     ...extra,
   });
-  if (isSignedOutError(error)) return view(error.message || 'Sign in to Security Copilot to continue.', { signIn: true });
-  if (isCancellation(error)) return view('Cancelled.', { cancelled: true });
+  if (isSignedOutError(error)) return view(error.message || l10n.t('Sign in to Security Copilot to continue.'), { signIn: true });
+  if (isCancellation(error)) return view(l10n.t('Cancelled.'), { cancelled: true });
   if (isGraphError(error)) {
     switch (error.name) {
       case 'GraphCancelledError':
-        return view('Cancelled.', { cancelled: true });
+        return view(l10n.t('Cancelled.'), { cancelled: true });
       case 'GraphAuthError':
-        if (error.status === 403) return view(FORBIDDEN_ADVICE.message + graphStatus(error), { setupGuide: true });
+        if (error.status === 403) return view(forbiddenAdvice().message + graphStatus(error), { setupGuide: true });
         // A Conditional Access challenge says what the policy asks for (the sign-in made for it, if it fell short).
         if (error.code === CLAIMS_CHALLENGE || error.code === CLAIMS_NOT_SATISFIED) return view(error.message, { signIn: true });
         if (isAuthError(error) && error.claims) return view(`${describeClaimsChallenge(error.claims)}${graphStatus(error)}`, { signIn: true });
-        return view(`Microsoft Graph rejected your sign-in. Sign in again.${graphStatus(error)}`, { signIn: true });
+        return view(`${l10n.t('Microsoft Graph rejected your sign-in. Sign in again.')}${graphStatus(error)}`, { signIn: true });
       default: {
         // A create that failed ambiguously is never retried; say so (once), so the user checks before trying again.
         const said = error.message.includes(MAY_HAVE_BEEN_PROCESSED.trim());
@@ -65,10 +66,9 @@ export function describeFailure(error: unknown, isCancellation: (e: unknown) => 
   if (error instanceof Error && (error.name === 'ConfigurationError' || error.name === 'SignInTimeoutError')) return view(error.message);
   if (error instanceof Error && error.name === 'WrongTenantError') return view(error.message, { setupGuide: true });
   const advice = adviceForSignInError(error);
-  // Not localised yet: this mapping (no vscode import) and Graph's own messages stay in English.
   if (advice) return view(advice.message, { setupGuide: advice.showSetupGuide });
   if (isCancelledSignIn(error)) {
-    return view('Sign-in was cancelled.', { cancelled: true });
+    return view(l10n.t('Sign-in was cancelled.'), { cancelled: true });
   }
   return view(error instanceof Error ? error.message : String(error));
 }

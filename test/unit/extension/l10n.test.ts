@@ -83,7 +83,7 @@ describe('localisation: vscode.l10n.t and l10n/bundle.l10n.json', () => {
     assert.equal(read('l10n/bundle.l10n.json'), l10n.bundleText(messages));
   });
 
-  it('every single-quoted l10n.t literal in src is in the bundle (a plain text scan, independent of the script)', () => {
+  it('every quoted l10n.t literal in src (literals joined with + too) is in the bundle (a plain text scan, independent of the script)', () => {
     const files = (dir: string): string[] =>
       fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
         e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
@@ -91,9 +91,12 @@ describe('localisation: vscode.l10n.t and l10n/bundle.l10n.json', () => {
     const missing: string[] = [];
     let seen = 0;
     for (const f of files('src')) {
-      for (const m of read(f).matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) {
+      // A message may be literals joined with `+` ('…' + '…' or "…" + '…'): the scan joins them.
+      const piece = `(?:'(?:[^'\\\\]|\\\\.)*'|"(?:[^"\\\\]|\\\\.)*")`;
+      for (const m of read(f).matchAll(new RegExp(`l10n\\.t\\(\\s*(${piece}(?:\\s*\\+\\s*${piece})*)`, 'g'))) {
         seen++;
-        const text = m[1].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+        const parts = [...m[1].matchAll(new RegExp(piece, 'g'))].map((p) => p[0].slice(1, -1));
+        const text = parts.join('').replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
         if (!(text in bundle)) missing.push(`${f}: ${text}`);
       }
     }

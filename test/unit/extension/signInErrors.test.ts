@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { adviceForSignInError, FORBIDDEN_ADVICE, tenantOfToken, wrongTenantAdvice } from '../../../src/core/signInErrors';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
+import { describeFailure } from '../../../src/core/errorView';
+import { adviceForSignInError, forbiddenAdvice, tenantOfToken, wrongTenantAdvice } from '../../../src/core/signInErrors';
 
 describe('sign-in failure advice', () => {
   it('explains each known AADSTS failure and points at the setup guide', () => {
@@ -54,7 +58,7 @@ describe('guest accounts (B2B) and the wrong tenant', () => {
   });
 
   it('a 403 mentions the guest case', () => {
-    assert.match(FORBIDDEN_ADVICE.message, /guest account.*Tenant Id/i);
+    assert.match(forbiddenAdvice().message, /guest account.*Tenant Id/i);
   });
 
   it('reads tid from a token; opaque or odd tokens have none', () => {
@@ -79,5 +83,23 @@ describe('guest accounts (B2B) and the wrong tenant', () => {
     assert.equal(wrongTenantAdvice('organizations', jwt({ tid: HOME }), 'a'), undefined);
     assert.equal(wrongTenantAdvice('contoso.onmicrosoft.com', jwt({ tid: HOME }), 'a'), undefined);
     assert.equal(wrongTenantAdvice(RESOURCE, 'opaque-token', 'a'), undefined);
+  });
+
+  it('is translatable: with a bundle given to @vscode/l10n (as the extension does at activation) the advice is in that language, arguments filled in', () => {
+    const template =
+      'The sign-in of {0} returned a token for tenant {1}, not for the configured tenant {2} ' +
+      '("Security Copilot › Auth: Tenant Id"), so nothing is sent with it. A guest account gets its home tenant\'s ' +
+      'token when the sign-in does not ask for the other organization: check Tenant Id, then sign in again (sign ' +
+      'out of the account in the Accounts menu first if the same token comes back).';
+    const bundle = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../l10n/bundle.l10n.json'), 'utf8')) as Record<string, string>;
+    assert.ok(bundle[template], 'the message is in the English bundle translators start from');
+    l10n.config({ contents: { [template]: 'Die Anmeldung von {0} lieferte ein Token für den Mandanten {1} statt {2}.', 'Cancelled.': 'Abgebrochen.' } });
+    try {
+      assert.equal(wrongTenantAdvice(RESOURCE, jwt({ tid: HOME }), 'guest@fabrikam.com')?.message, `Die Anmeldung von guest@fabrikam.com lieferte ein Token für den Mandanten ${HOME} statt ${RESOURCE}.`);
+      assert.equal(describeFailure(new Error('x'), () => true).message, 'Abgebrochen.');
+    } finally {
+      l10n.config({ contents: {} });
+    }
+    assert.equal(describeFailure(new Error('x'), () => true).message, 'Cancelled.');
   });
 });
