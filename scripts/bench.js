@@ -349,6 +349,7 @@ async function stageUi(host, runs) {
       const r = await timed(log, `open 200-prompt session ${i + 1}/${runs}`, () => ui.openSession(bench, 'Bench open 200', 200));
       const raw = await replayRaw(emuUrl, r.requests.filter((x) => x.batchId === undefined));
       opens.push({ ...r, rawMs: raw.ms, concurrency: raw.concurrency });
+      if (process.env.SC_BENCH_DIAG) log(`DIAG ${JSON.stringify({ diag: r.diag, firstScreenMs: r.firstScreenMs, webviewMs: r.webviewMs, late: r.watcherLate })}`);
     }
     const kinds = {};
     for (const r of opens[0].requests.filter((x) => x.batchId === undefined)) {

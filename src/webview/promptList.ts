@@ -107,6 +107,23 @@ export class PromptList {
     this.win.addEventListener('resize', () => this.schedule());
     // Focus leaving a prompt outside the window lets that prompt go on the next update.
     this.container.addEventListener('focusout', () => this.schedule());
+    // Prompts change height after the layout that placed them: answers render, and `content-visibility: auto`
+    // swaps a prompt's 240 px estimate for its real height when it comes into view. While following the newest
+    // prompt of a session rendered in full, every such change moves the view back onto it before the frame is
+    // painted (a single look in the next frame missed changes that came later, and left the view above it).
+    const Observer = (this.win as Window & { ResizeObserver?: typeof ResizeObserver }).ResizeObserver;
+    if (Observer) {
+      new Observer(() => {
+        // A long (windowed) session measures its prompts itself and renders them fully (no estimates).
+        if (!this.followNewest || this.windowed) return;
+        // The user scrolled since our last scroll (its event may not have come yet): they lead, not the newest.
+        if (Math.abs(this.win.scrollY - this.ownScrollY) > 1 && !this.atBottom()) {
+          this.setFollow(false);
+          return;
+        }
+        this.showNewest();
+      }).observe(this.container);
+    }
   }
 
   get size(): number {

@@ -80,6 +80,7 @@ function watcher(): void {
         st.firstScreenAt = now;
         st.visibleIds = visible.map((a) => a.dataset.promptId ?? '');
         st.newestOnFirstScreen = visible.includes(articles[articles.length - 1]);
+        (st as unknown as { diag: unknown }).diag = { scrollY: window.scrollY, scrollHeight: document.documentElement.scrollHeight, inner: window.innerHeight, visible: visible.map((a) => a.getAttribute('aria-posinset')), n: articles.length };
       }
     }
     if (articles.length && !st.allAt && st.answers === articles.length) st.allAt = now;
@@ -245,6 +246,7 @@ export interface OpenResult {
   requests: RecordedRequest[];
   visibleIds: string[];
   newestOnFirstScreen: boolean;
+  diag?: unknown;
   /** The watcher could only start after the panel existed: first-screen times are upper bounds. */
   watcherLate: boolean;
   articles: number;
@@ -294,6 +296,7 @@ export async function openSession(b: Bench, name: string, expectPrompts: number,
     requests,
     visibleIds: watch.visibleIds,
     newestOnFirstScreen: watch.newestOnFirstScreen === true,
+    diag: (watch as unknown as { diag: unknown }).diag,
     watcherLate: watch.late !== undefined,
     articles: watch.articles,
     nodes,
