@@ -22,7 +22,7 @@ import { toPromptViewFromEntry, toSessionView } from './views';
 type Action = 'rerun' | 'retryFollow' | 'stop' | 'cancel';
 
 const readOnlyReason = (): string =>
-  vscode.l10n.t('Read-only mode (setting Security Copilot › Auth: Access): sending, re-running and cancelling are turned off.');
+  vscode.l10n.t('Read-only mode (setting Security Copilot › Auth: Access): sending, re-running, cancelling and renaming are turned off.');
 
 /**
  * One webview panel showing one session: a view of the engine's state for that session. It posts what the

@@ -63,8 +63,9 @@ const titleRow = el('div', 'title-row');
 const title = el('h1', 'session-title', 'Loading…');
 title.id = 'session-title';
 const headerActions = el('div', 'header-actions');
+const renameButton = toolButton(document, 'edit', 'Rename', 'Rename this session', () => send({ type: 'rename' }));
 headerActions.append(
-  toolButton(document, 'edit', 'Rename', 'Rename this session', () => send({ type: 'rename' })),
+  renameButton,
   toolButton(document, 'export', 'Export', 'Export the session as Markdown', () => send({ type: 'export' })),
   toolButton(document, 'refresh', 'Refresh', 'Load the session again from Graph', () => send({ type: 'refresh' })),
 );
@@ -124,12 +125,14 @@ let readOnly: string | undefined;
 
 /** Disables a write action in read-only mode, with the reason as its tooltip. */
 function applyReadOnly(button: HTMLButtonElement): HTMLButtonElement {
+  button.dataset.title ??= button.title;
   if (readOnly) {
     button.disabled = true;
     button.title = readOnly;
-  } else if (!sending || button !== sendButton) {
-    button.disabled = false;
+    return button;
   }
+  button.title = button.dataset.title;
+  if (!sending || button !== sendButton) button.disabled = false;
   return button;
 }
 
@@ -427,6 +430,7 @@ function onMessage(m: HostMessage): void {
       readOnly = m.readOnly ? (m.reason ?? 'Read-only mode') : undefined;
       document.body.classList.toggle('read-only', !!readOnly);
       applyReadOnly(sendButton);
+      applyReadOnly(renameButton);
       input.readOnly = !!readOnly || sending;
       input.placeholder = readOnly ? readOnly : 'Ask Security Copilot… (Ctrl+Enter to send)';
       prompts.rerenderAll();
