@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes l10n/bundle.l10n.json, the English bundle of every UI string (what translators translate into
-// bundle.l10n.<locale>.json): the first argument of each `vscode.l10n.t('…')` / `l10n.t('…')` call in src/, and
+// bundle.l10n.<locale>.json): the first argument of each `vscode.l10n.t('…')` / `l10n.t('…')` call in src/
+// (the session panel's page included: it gets the same bundle from the host), and
 // the `verb` of each command definition in src/commands (shown as "Could not <verb>"). Offline, with the
 // TypeScript compiler's parser. Non-literal messages are reported: they cannot be found by a translator.
 //
@@ -17,7 +18,7 @@ const BUNDLE = path.join(ROOT, 'l10n', 'bundle.l10n.json');
 function sourceFiles(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'webview' ? [] : sourceFiles(p); // the webview has no vscode API
+    if (e.isDirectory()) return sourceFiles(p); // the webview's page uses @vscode/l10n with the same bundle
     return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
   });
 }

@@ -9,9 +9,12 @@ function escapeAttribute(value: string): string {
  * The panel's HTML shell. Strict CSP: nothing by default, styles and fonts only from the extension's own
  * files, images only from those files or data: URIs (remote images in answers could track the reader), and
  * scripts only with this render's nonce. No inline handlers; everything else is built by the bundled script.
+ * The display language's message bundle rides along as a data attribute (text, never script).
  */
 export function renderPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, sessionId: string): string {
   const nonce = randomBytes(18).toString('base64');
+  // The page's own messages use @vscode/l10n with the display language's bundle (none in English).
+  const bundle = vscode.l10n.bundle;
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
   const csp = [
     "default-src 'none'",
@@ -21,7 +24,7 @@ export function renderPanelHtml(webview: vscode.Webview, extensionUri: vscode.Ur
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -30,8 +33,8 @@ export function renderPanelHtml(webview: vscode.Webview, extensionUri: vscode.Ur
 <link rel="stylesheet" href="${asset('styles.css')}">
 <title>Security Copilot session</title>
 </head>
-<body data-session-id="${escapeAttribute(sessionId)}">
-<div id="app" class="app"><p class="loading"><span class="codicon codicon-loading codicon-modifier-spin"></span> Loading session…</p></div>
+<body data-session-id="${escapeAttribute(sessionId)}"${bundle ? ` data-l10n="${escapeAttribute(JSON.stringify(bundle))}"` : ''}>
+<div id="app" class="app"><p class="loading"><span class="codicon codicon-loading codicon-modifier-spin"></span> ${escapeAttribute(vscode.l10n.t('Loading session…'))}</p></div>
 <script nonce="${nonce}" src="${asset('main.js')}"></script>
 </body>
 </html>`;

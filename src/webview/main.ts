@@ -2,6 +2,8 @@
 // all Graph work happens in the extension host. Everything from Graph is untrusted and set via textContent
 // or through the sanitizing renderer.
 import './startMark';
+import './l10nSetup';
+import * as l10n from '@vscode/l10n';
 import {
   isHostMessage,
   sessionLabel,
@@ -60,14 +62,14 @@ const app = document.getElementById('app') as HTMLElement;
 app.textContent = '';
 const header = el('header', 'session-header');
 const titleRow = el('div', 'title-row');
-const title = el('h1', 'session-title', 'Loading…');
+const title = el('h1', 'session-title', l10n.t('Loading…'));
 title.id = 'session-title';
 const headerActions = el('div', 'header-actions');
-const renameButton = toolButton(document, 'edit', 'Rename', 'Rename this session', () => send({ type: 'rename' }));
+const renameButton = toolButton(document, 'edit', l10n.t('Rename'), l10n.t('Rename this session'), () => send({ type: 'rename' }));
 headerActions.append(
   renameButton,
-  toolButton(document, 'export', 'Export', 'Export the session as Markdown', () => send({ type: 'export' })),
-  toolButton(document, 'refresh', 'Refresh', 'Load the session again from Graph', () => send({ type: 'refresh' })),
+  toolButton(document, 'export', l10n.t('Export'), l10n.t('Export the session as Markdown'), () => send({ type: 'export' })),
+  toolButton(document, 'refresh', l10n.t('Refresh'), l10n.t('Load the session again from Graph'), () => send({ type: 'refresh' })),
 );
 titleRow.append(title, headerActions);
 const meta = el('div', 'session-meta');
@@ -78,8 +80,8 @@ banner.setAttribute('role', 'status');
 banner.hidden = true;
 
 const list = el('section', 'prompts');
-list.setAttribute('aria-label', 'Prompts and answers');
-const empty = el('p', 'empty', 'No prompts yet. Ask Security Copilot something below.');
+list.setAttribute('aria-label', l10n.t('Prompts and answers'));
+const empty = el('p', 'empty', l10n.t('No prompts yet. Ask Security Copilot something below.'));
 empty.hidden = true;
 
 const composer = el('footer', 'composer');
@@ -88,14 +90,14 @@ draftNote.hidden = true;
 const input = el('textarea', 'prompt-input');
 input.id = 'prompt-input';
 input.rows = 3;
-input.placeholder = 'Ask Security Copilot… (Ctrl+Enter to send)';
-input.setAttribute('aria-label', 'Prompt');
+input.placeholder = l10n.t('Ask Security Copilot… (Ctrl+Enter to send)');
+input.setAttribute('aria-label', l10n.t('Prompt'));
 const sendError = el('p', 'send-error');
 sendError.setAttribute('role', 'alert');
 sendError.hidden = true;
 const composerBar = el('div', 'composer-bar');
-const hint = el('span', 'hint', navigator.platform.toLowerCase().includes('mac') ? '⌘+Enter to send' : 'Ctrl+Enter to send');
-const sendButton = toolButton(document, 'send', 'Send', 'Send this prompt to Security Copilot', () => submit());
+const hint = el('span', 'hint', navigator.platform.toLowerCase().includes('mac') ? l10n.t('⌘+Enter to send') : l10n.t('Ctrl+Enter to send'));
+const sendButton = toolButton(document, 'send', l10n.t('Send'), l10n.t('Send this prompt to Security Copilot'), () => submit());
 sendButton.classList.add('primary');
 sendButton.id = 'send-button';
 composerBar.append(hint, sendButton);
@@ -108,8 +110,8 @@ signInBanner.setAttribute('role', 'alert');
 signInBanner.hidden = true;
 signInBanner.append(
   icon('sign-in'),
-  el('span', 'banner-text', 'Microsoft Graph no longer accepts your sign-in; background updates stopped.'),
-  toolButton(document, 'sign-in', 'Sign in again', 'Sign in again to continue', () => send({ type: 'signIn' })),
+  el('span', 'banner-text', l10n.t('Microsoft Graph no longer accepts your sign-in; background updates stopped.')),
+  toolButton(document, 'sign-in', l10n.t('Sign in again'), l10n.t('Sign in again to continue'), () => send({ type: 'signIn' })),
 );
 const unreadableNote = el('p', 'note unreadable-note');
 unreadableNote.hidden = true;
@@ -165,7 +167,7 @@ function submit(): void {
   if (sending || readOnly) return;
   const text = input.value;
   if (!text.trim()) {
-    showSendError('Type a question first.');
+    showSendError(l10n.t('Type a question first.'));
     return;
   }
   // Busy at once: a double click must not send twice (the host also joins repeated sends into one).
@@ -206,10 +208,10 @@ function renderHeader(): void {
   title.classList.toggle('untitled', !session.displayName?.trim());
   meta.textContent = '';
   const parts: [string, string][] = [
-    ['ID', session.id],
-    ['Created', formatDate(session.createdDateTime)],
-    ['Modified', formatDate(session.lastModifiedDateTime)],
-    ['Workspace', session.workspaceId],
+    [l10n.t('ID'), session.id],
+    [l10n.t('Created'), formatDate(session.createdDateTime)],
+    [l10n.t('Modified'), formatDate(session.lastModifiedDateTime)],
+    [l10n.t('Workspace'), session.workspaceId],
   ];
   for (const [k, v] of parts) {
     const item = el('span', 'meta-item');
@@ -218,16 +220,17 @@ function renderHeader(): void {
   }
 }
 
-const STATE_TEXT: Record<string, string> = {
-  created: 'Queued',
-  pending: 'Pending',
-  deferred: 'Deferred',
-  running: 'Running',
-  completed: 'Completed',
-  cancelled: 'Cancelled',
-  waitingForInput: 'Waiting for input',
-  unknown: 'Unknown state',
-  unknownFutureValue: 'Unknown state',
+/** What an evaluation's state is called on its badge (read when rendered, after the bundle is set). */
+const STATE_TEXT: Record<string, () => string> = {
+  created: () => l10n.t('Queued'),
+  pending: () => l10n.t('Pending'),
+  deferred: () => l10n.t('Deferred'),
+  running: () => l10n.t('Running'),
+  completed: () => l10n.t('Completed'),
+  cancelled: () => l10n.t('Cancelled'),
+  waitingForInput: () => l10n.t('Waiting for input'),
+  unknown: () => l10n.t('Unknown state'),
+  unknownFutureValue: () => l10n.t('Unknown state'),
 };
 
 function stateBadge(e: EvaluationView, following: boolean): HTMLElement {
@@ -235,7 +238,7 @@ function stateBadge(e: EvaluationView, following: boolean): HTMLElement {
   const running = !['completed', 'cancelled'].includes(e.state);
   const kind = e.outcome?.kind;
   const iconName = running ? (following ? 'loading' : 'clock') : kind === 'success' ? 'pass' : kind === 'cancelled' ? 'circle-slash' : 'warning';
-  badge.append(icon(iconName, running && following), el('span', 'state-text', STATE_TEXT[e.state] ?? e.state));
+  badge.append(icon(iconName, running && following), el('span', 'state-text', STATE_TEXT[e.state]?.() ?? e.state));
   badge.dataset.state = e.state;
   return badge;
 }
@@ -247,7 +250,7 @@ function elapsed(e: EvaluationView, live: boolean): HTMLElement {
     span.dataset.since = String(start);
     span.textContent = formatDuration(Date.now() - start);
   } else if (e.completedDateTime) {
-    span.textContent = `took ${formatDuration(Date.parse(e.completedDateTime) - start)}`;
+    span.textContent = l10n.t('took {0}', formatDuration(Date.parse(e.completedDateTime) - start));
   }
   return span;
 }
@@ -266,16 +269,16 @@ function renderEvaluation(p: PromptView, e: EvaluationView, latest: boolean): HT
   status.append(stateBadge(e, following), elapsed(e, following));
   if (latest && following) {
     if (p.canCancel && p.cancel?.state !== 'requesting' && p.cancel?.state !== 'requested') {
-      status.append(applyReadOnly(toolButton(document, 'circle-slash', 'Cancel', 'Ask Security Copilot to cancel this evaluation', () => send({ type: 'cancel', promptId: p.id }))));
+      status.append(applyReadOnly(toolButton(document, 'circle-slash', l10n.t('Cancel'), l10n.t('Ask Security Copilot to cancel this evaluation'), () => send({ type: 'cancel', promptId: p.id }))));
     }
-    status.append(toolButton(document, 'debug-stop', 'Stop following', 'Stop following this evaluation (it may still finish)', () => send({ type: 'stop', promptId: p.id })));
+    status.append(toolButton(document, 'debug-stop', l10n.t('Stop following'), l10n.t('Stop following this evaluation (it may still finish)'), () => send({ type: 'stop', promptId: p.id })));
   }
   wrap.append(status);
   if (e.content && (e.outcome?.kind === 'success' || !e.outcome)) {
     wrap.append(renderAnswer(e));
     const tools = el('div', 'answer-tools');
-    tools.append(toolButton(document, 'copy', 'Copy answer', 'Copy this answer as Markdown', () => send({ type: 'copyText', text: e.content ?? '', what: 'answer' })));
-    if (latest) tools.append(applyReadOnly(toolButton(document, 'debug-rerun', 'Re-run', 'Ask Security Copilot to answer this prompt again', () => send({ type: 'rerun', promptId: p.id }))));
+    tools.append(toolButton(document, 'copy', l10n.t('Copy answer'), l10n.t('Copy this answer as Markdown'), () => send({ type: 'copyText', text: e.content ?? '', what: 'answer' })));
+    if (latest) tools.append(applyReadOnly(toolButton(document, 'debug-rerun', l10n.t('Re-run'), l10n.t('Ask Security Copilot to answer this prompt again'), () => send({ type: 'rerun', promptId: p.id }))));
     wrap.append(tools);
   } else if (e.outcome && e.outcome.kind !== 'success') {
     const box = el('div', `outcome outcome-${e.outcome.kind}`);
@@ -284,12 +287,12 @@ function renderEvaluation(p: PromptView, e: EvaluationView, latest: boolean): HT
     if (e.content) box.append(el('div', 'outcome-detail', e.content));
     if (latest) {
       for (const action of e.outcome.actions) {
-        if (action === 'retry') box.append(applyReadOnly(toolButton(document, 'debug-rerun', 'Try again', 'Run this prompt again', () => send({ type: 'rerun', promptId: p.id }))));
-        if (action === 'signIn') box.append(toolButton(document, 'sign-in', 'Sign in again', 'Sign in again to grant what is needed', () => send({ type: 'signIn' })));
-        if (action === 'refresh') box.append(toolButton(document, 'refresh', 'Refresh', 'Load the session again', () => send({ type: 'refresh' })));
+        if (action === 'retry') box.append(applyReadOnly(toolButton(document, 'debug-rerun', l10n.t('Try again'), l10n.t('Run this prompt again'), () => send({ type: 'rerun', promptId: p.id }))));
+        if (action === 'signIn') box.append(toolButton(document, 'sign-in', l10n.t('Sign in again'), l10n.t('Sign in again to grant what is needed'), () => send({ type: 'signIn' })));
+        if (action === 'refresh') box.append(toolButton(document, 'refresh', l10n.t('Refresh'), l10n.t('Load the session again'), () => send({ type: 'refresh' })));
       }
       if (!e.outcome.actions.includes('retry')) {
-        box.append(applyReadOnly(toolButton(document, 'debug-rerun', 'Re-run', 'Run this prompt again', () => send({ type: 'rerun', promptId: p.id }))));
+        box.append(applyReadOnly(toolButton(document, 'debug-rerun', l10n.t('Re-run'), l10n.t('Run this prompt again'), () => send({ type: 'rerun', promptId: p.id }))));
       }
     }
     wrap.append(box);
@@ -308,16 +311,16 @@ function renderPrompt(p: PromptView): HTMLElement {
   if (evaluations === null) {
     if (!p.error) {
       const loading = el('div', 'status-line muted');
-      loading.append(icon('loading', true), el('span', '', p.follow === 'checking' ? 'Checking…' : 'Loading answer…'));
+      loading.append(icon('loading', true), el('span', '', p.follow === 'checking' ? l10n.t('Checking…') : l10n.t('Loading answer…')));
       article.append(loading);
     }
   } else if (evaluations.length === 0) {
     const none = el('div', 'status-line muted');
-    if (busy) none.append(icon('loading', true), el('span', '', p.follow === 'checking' ? 'Checking…' : 'Starting…'));
-    else if (p.follow === 'failed') none.append(el('span', '', 'No answer yet.'));
+    if (busy) none.append(icon('loading', true), el('span', '', p.follow === 'checking' ? l10n.t('Checking…') : l10n.t('Starting…')));
+    else if (p.follow === 'failed') none.append(el('span', '', l10n.t('No answer yet.')));
     else {
-      none.append(el('span', '', 'Not evaluated yet.'));
-      none.append(applyReadOnly(toolButton(document, 'play', 'Run', 'Ask Security Copilot to answer this prompt', () => send({ type: 'rerun', promptId: p.id }))));
+      none.append(el('span', '', l10n.t('Not evaluated yet.')));
+      none.append(applyReadOnly(toolButton(document, 'play', l10n.t('Run'), l10n.t('Ask Security Copilot to answer this prompt'), () => send({ type: 'rerun', promptId: p.id }))));
     }
     article.append(none);
   } else {
@@ -326,7 +329,7 @@ function renderPrompt(p: PromptView): HTMLElement {
     const previous = evaluations.slice(0, -1);
     if (previous.length) {
       const details = el('details', 'previous-answers');
-      details.append(el('summary', '', `Previous answers (${previous.length})`));
+      details.append(el('summary', '', l10n.t('Previous answers ({0})', previous.length)));
       for (const e of [...previous].reverse()) details.append(renderEvaluation(p, e, false));
       article.append(details);
     }
@@ -338,7 +341,7 @@ function renderPrompt(p: PromptView): HTMLElement {
   }
   if (p.cancel?.state === 'requested' && busy) {
     const note = el('div', 'note cancel-note');
-    note.append(icon('circle-slash'), el('span', '', 'Cancel requested; waiting for Security Copilot to stop.'));
+    note.append(icon('circle-slash'), el('span', '', l10n.t('Cancel requested; waiting for Security Copilot to stop.')));
     article.append(note);
   }
   if (p.cancel?.state === 'refused' && p.cancel.message && busy) {
@@ -350,8 +353,8 @@ function renderPrompt(p: PromptView): HTMLElement {
     const note = el('div', 'note');
     note.append(
       icon('info'),
-      el('span', '', 'Stopped following. The evaluation may still finish on Security Copilot.'),
-      toolButton(document, 'eye', 'Resume', 'Follow this evaluation again', () => send({ type: 'retryFollow', promptId: p.id })),
+      el('span', '', l10n.t('Stopped following. The evaluation may still finish on Security Copilot.')),
+      toolButton(document, 'eye', l10n.t('Resume'), l10n.t('Follow this evaluation again'), () => send({ type: 'retryFollow', promptId: p.id })),
     );
     article.append(note);
   }
@@ -359,8 +362,8 @@ function renderPrompt(p: PromptView): HTMLElement {
     const err = el('div', 'prompt-error');
     err.setAttribute('role', 'alert');
     err.append(icon('error'), el('span', '', p.error));
-    if (p.signIn) err.append(toolButton(document, 'sign-in', 'Sign in again', 'Sign in again to continue', () => send({ type: 'signIn' })));
-    else err.append(toolButton(document, 'refresh', 'Retry', 'Check what Security Copilot has for this prompt, then continue', () => send({ type: 'retryFollow', promptId: p.id })));
+    if (p.signIn) err.append(toolButton(document, 'sign-in', l10n.t('Sign in again'), l10n.t('Sign in again to continue'), () => send({ type: 'signIn' })));
+    else err.append(toolButton(document, 'refresh', l10n.t('Retry'), l10n.t('Check what Security Copilot has for this prompt, then continue'), () => send({ type: 'retryFollow', promptId: p.id })));
     article.append(err);
   }
   return article;
@@ -387,8 +390,8 @@ function showBanner(kind: 'loading' | 'error' | null, message?: string, signIn =
   if (!kind) return;
   banner.append(icon(kind === 'loading' ? 'loading' : 'error', kind === 'loading'), el('span', 'banner-text', message ?? ''));
   if (kind === 'error') {
-    if (signIn) banner.append(toolButton(document, 'sign-in', 'Sign In', 'Sign in to Security Copilot', () => send({ type: 'signIn' })));
-    banner.append(toolButton(document, 'refresh', 'Retry', 'Load the session again', () => send({ type: 'refresh' })));
+    if (signIn) banner.append(toolButton(document, 'sign-in', l10n.t('Sign In'), l10n.t('Sign in to Security Copilot'), () => send({ type: 'signIn' })));
+    banner.append(toolButton(document, 'refresh', l10n.t('Retry'), l10n.t('Load the session again'), () => send({ type: 'refresh' })));
   }
 }
 
@@ -411,7 +414,7 @@ function scheduleTicker(): void {
 function onMessage(m: HostMessage): void {
   switch (m.type) {
     case 'loading':
-      showBanner('loading', 'Loading session…');
+      showBanner('loading', l10n.t('Loading session…'));
       return;
     case 'sessionLoaded': {
       const firstLoad = !session;
@@ -419,7 +422,7 @@ function onMessage(m: HostMessage): void {
       showBanner(null);
       renderHeader();
       renderAll(m.prompts, firstLoad);
-      unreadableNote.textContent = m.unreadable ? `${m.unreadable} prompt${m.unreadable === 1 ? '' : 's'} could not be read (details in the log).` : '';
+      unreadableNote.textContent = m.unreadable ? (m.unreadable === 1 ? l10n.t('1 prompt could not be read (details in the log).') : l10n.t('{0} prompts could not be read (details in the log).', m.unreadable)) : '';
       unreadableNote.hidden = !m.unreadable;
       return;
     }
@@ -427,12 +430,12 @@ function onMessage(m: HostMessage): void {
       signInBanner.hidden = !m.required;
       return;
     case 'access':
-      readOnly = m.readOnly ? (m.reason ?? 'Read-only mode') : undefined;
+      readOnly = m.readOnly ? (m.reason ?? l10n.t('Read-only mode')) : undefined;
       document.body.classList.toggle('read-only', !!readOnly);
       applyReadOnly(sendButton);
       applyReadOnly(renameButton);
       input.readOnly = !!readOnly || sending;
-      input.placeholder = readOnly ? readOnly : 'Ask Security Copilot… (Ctrl+Enter to send)';
+      input.placeholder = readOnly ? readOnly : l10n.t('Ask Security Copilot… (Ctrl+Enter to send)');
       prompts.rerenderAll();
       return;
     case 'sessionUpdated':
@@ -444,7 +447,7 @@ function onMessage(m: HostMessage): void {
       return;
     case 'loadFailed':
       showBanner('error', m.message, m.signIn);
-      if (!session) title.textContent = 'Could not load the session';
+      if (!session) title.textContent = l10n.t('Could not load the session');
       return;
     case 'sendState':
       setSending(m.sending);

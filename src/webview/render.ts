@@ -1,4 +1,5 @@
 // Renders Copilot answers (untrusted Markdown) into inert DOM. Used in the webview, and in unit tests with jsdom.
+import * as l10n from '@vscode/l10n';
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import { revealBidiControls } from '../shared/protocol';
@@ -80,7 +81,7 @@ export function createRenderer(win: Window & typeof globalThis, options: Rendere
         // Not https: keep the text, drop the link (a span, so nothing about it is clickable).
         const span = doc.createElement('span');
         span.className = 'blocked-link';
-        span.title = 'Not a link: only https links can be opened';
+        span.title = l10n.t('Not a link: only https links can be opened');
         span.textContent = a.textContent;
         a.replaceWith(span);
       }
@@ -116,9 +117,9 @@ export function createRenderer(win: Window & typeof globalThis, options: Rendere
       label.className = 'code-language';
       label.textContent = language || 'text';
       bar.appendChild(label);
-      bar.appendChild(toolButton(doc, 'copy', 'Copy', 'Copy code', () => actions.copy(text)));
+      bar.appendChild(toolButton(doc, 'copy', l10n.t('Copy'), l10n.t('Copy code'), () => actions.copy(text)));
       if (QUERY_LANGUAGES.has(language)) {
-        bar.appendChild(toolButton(doc, 'go-to-file', 'Open in editor', 'Open this query in an editor', () => actions.openInEditor(text, language)));
+        bar.appendChild(toolButton(doc, 'go-to-file', l10n.t('Open in editor'), l10n.t('Open this query in an editor'), () => actions.openInEditor(text, language)));
       }
       pre.replaceWith(block);
       block.appendChild(bar);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as l10n from '@vscode/l10n';
 import { JSDOM } from 'jsdom';
 import { createRenderer } from '../../../src/webview/render';
 
@@ -61,6 +62,19 @@ describe('answer rendering (untrusted Markdown)', () => {
     const host = render('Failed sign-ins for adele.vance@contoso.com and <megan.bowen@contoso.com>.');
     assert.equal(host.querySelectorAll('a').length, 0);
     assert.match(host.textContent ?? '', /adele\.vance@contoso\.com and megan\.bowen@contoso\.com/);
+  });
+
+  it('labels its buttons in the display language when the page has a bundle (the host puts it there)', () => {
+    l10n.config({ contents: { Copy: 'Kopieren', 'Copy code': 'Code kopieren', 'Open in editor': 'Im Editor öffnen' } });
+    try {
+      const { render } = setup();
+      const host = render('```kql\nSecurityIncident | take 3\n```');
+      const buttons = Array.from(host.querySelectorAll<HTMLButtonElement>('.code-block button'));
+      assert.deepEqual(buttons.map((b) => b.textContent?.trim()), ['Kopieren', 'Im Editor öffnen']);
+      assert.equal(buttons[0].title, 'Code kopieren');
+    } finally {
+      l10n.config({ contents: {} });
+    }
   });
 
   it('gives code blocks Copy, and KQL blocks Open in editor', () => {
