@@ -5,7 +5,7 @@ import { SECTION } from '../config';
 import type { AuthMethod } from '../identity/types';
 import type { CommandContext, CommandDefinition } from './context';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const TENANT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|organizations|common|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
 
 /** The prompts of the flow (VS Code's quick input; the in-host test scripts them). */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { SECTION } from '../config';
-import { TENANT } from './configureSignIn';
+import { GUID, TENANT } from './configureSignIn';
 import type { CommandDefinition } from './context';
 
 interface TenantItem extends vscode.QuickPickItem {
@@ -21,7 +21,7 @@ export const switchTenant: CommandDefinition = {
     const currentToken = ctx.copilot.auth.tokenTenant?.toLowerCase();
     let choice = typeof arg === 'string' ? arg.trim() : undefined;
     if (choice === undefined) {
-      const isCurrent = (id: string): boolean => id.toLowerCase() === current.toLowerCase() || (!!currentToken && id.toLowerCase() === currentToken && !TENANT_GUID.test(current));
+      const isCurrent = (id: string): boolean => id.toLowerCase() === current.toLowerCase() || (!!currentToken && id.toLowerCase() === currentToken && !GUID.test(current));
       const items: TenantItem[] = ctx.copilot.recentTenants.map((t) => ({
         tenantId: t.tenantId,
         label: t.domain ?? t.tenantId,
@@ -65,5 +65,3 @@ export const switchTenant: CommandDefinition = {
     return choice;
   },
 };
-
-const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

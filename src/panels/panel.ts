@@ -36,7 +36,6 @@ export class SessionPanel extends Disposable {
   private missedSendState: (HostMessage & { type: 'sendState' }) | undefined;
   private sending: string | undefined;
   private lastSendError: string | undefined;
-  private lastLoadError: string | undefined;
   /** The last load failure, shown again to a webview that (re)starts after it. */
   private lastLoadFailed: (HostMessage & { type: 'loadFailed' }) | undefined;
   /** The load this panel started, while it runs. */
@@ -161,11 +160,9 @@ export class SessionPanel extends Disposable {
   private postNow(message: HostMessage): void {
     if (message.type === 'sendState') this.lastSendError = message.error;
     if (message.type === 'loadFailed') {
-      this.lastLoadError = message.message;
       this.lastLoadFailed = message;
     }
     if (message.type === 'sessionLoaded') {
-      this.lastLoadError = undefined;
       this.lastLoadFailed = undefined;
     }
     if (this.isDisposed) return;
@@ -200,7 +197,7 @@ export class SessionPanel extends Disposable {
       prompts: this.promptViews(),
       sending: this.sending !== undefined,
       sendError: this.lastSendError,
-      loadError: this.lastLoadError,
+      loadError: this.lastLoadFailed?.message,
     });
   }
 

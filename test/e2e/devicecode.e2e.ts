@@ -2,30 +2,12 @@
 // stand-in on loopback https): a notification with the code and the link, Copy and Open buttons, a progress
 // notification with Cancel; entering the code signs in and the tree lists sessions; Cancel stops the sign-in.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { identity, identityUrl } from '../support/identityControl';
-import { type Workbench, clickDialogButton, dialog, openView, openWorkbench, screenshot, sessionTreeRow, waitForNotification, waitForNotificationInCenter } from './harness';
+import { type Workbench, clickDialogButton, dialog, openView, openWorkbench, screenshot, sessionTreeRow, setUserSettings, waitForNotification, waitForNotificationInCenter } from './harness';
 
 const PUBLIC_APP = 'dddddddd-4444-4444-8444-dddddddddddd';
 const TENANT = 'contoso.test';
-
-function settingsFile(): string {
-  const runDir = process.env.SC_E2E_RUN_DIR;
-  assert.ok(runDir, 'SC_E2E_RUN_DIR is not set: run through scripts/host/runE2E.js');
-  return path.join(runDir, 'udd', 'User', 'settings.json');
-}
-
-function setUserSettings(values: Record<string, unknown>): void {
-  const file = settingsFile();
-  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) delete settings[key];
-    else settings[key] = value;
-  }
-  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
-}
 
 const deviceCodeSettings = (): Record<string, unknown> => ({
   'securityCopilot.auth.method': 'deviceCode',

@@ -2,23 +2,8 @@
 // palette or the Sessions view's toolbar, the status bar says read-only, and the panel reads the session with
 // Send, Rename and Re-run disabled, each saying why. Nothing is written to Graph.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { type Workbench, emulator, openWorkbench, paletteEntries, closeQuickInput, screenshot, sessionTreeRow, sessionsViewBody } from './harness';
+import { type Workbench, emulator, openWorkbench, paletteEntries, closeQuickInput, screenshot, sessionTreeRow, sessionsViewBody, setUserSettings } from './harness';
 import { graphCalls, openSessionFromPalette, signInFromWelcomeView } from './flows';
-
-function settingsFile(): string {
-  const runDir = process.env.SC_E2E_RUN_DIR;
-  assert.ok(runDir, 'SC_E2E_RUN_DIR is not set: run through scripts/host/runE2E.js');
-  return path.join(runDir, 'udd', 'User', 'settings.json');
-}
-
-function setUserSetting(key: string, value: unknown): void {
-  const settings = JSON.parse(fs.readFileSync(settingsFile(), 'utf8')) as Record<string, unknown>;
-  if (value === undefined) delete settings[key];
-  else settings[key] = value;
-  fs.writeFileSync(settingsFile(), JSON.stringify(settings, null, 2));
-}
 
 describe('Read-only mode in the workbench: write actions hidden or disabled, with the reason', function () {
   this.timeout(120_000);
@@ -28,13 +13,13 @@ describe('Read-only mode in the workbench: write actions hidden or disabled, wit
   before(async () => {
     await emulator.clearFaults();
     await emulator.seed({ sessions: 1, promptsPerSession: 2, displayName: name });
-    setUserSetting('securityCopilot.auth.access', 'readOnly');
+    setUserSettings({ 'securityCopilot.auth.access': 'readOnly' });
     wb = await openWorkbench();
     await signInFromWelcomeView(wb.page);
     await sessionTreeRow(wb.page, /ago|just now/).waitFor({ timeout: 20_000 });
   });
   after(async () => {
-    setUserSetting('securityCopilot.auth.access', undefined);
+    setUserSettings({ 'securityCopilot.auth.access': undefined });
     await wb?.close();
   });
 

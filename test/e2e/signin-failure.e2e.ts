@@ -1,39 +1,23 @@
 // A known sign-in failure as a user meets it: Microsoft answers AADSTS65002 (VS Code's own app is not
 // pre-authorized for the Security Copilot permission). The extension says what to do and offers the setup guide.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { type Workbench, allowAuthDialog, clearNotifications, clickNotificationButton, openView, openWorkbench, screenshot, waitForNotification } from './harness';
+import { type Workbench, allowAuthDialog, clearNotifications, clickNotificationButton, openView, openWorkbench, screenshot, setUserSettings, waitForNotification } from './harness';
 
 const ERROR_SETTING = 'securityCopilotTestAuth.signInError';
 const AADSTS65002 =
   "AADSTS65002: Consent between first party application 'aebc6443-996d-45c2-90f0-388ff96faa56' and first party " +
   "resource '00000003-0000-0000-c000-000000000000' must be configured via preauthorization.";
 
-function settingsFile(): string {
-  const runDir = process.env.SC_E2E_RUN_DIR;
-  assert.ok(runDir, 'SC_E2E_RUN_DIR is not set: run through scripts/host/runE2E.js');
-  return path.join(runDir, 'udd', 'User', 'settings.json');
-}
-
-function setUserSetting(key: string, value: unknown): void {
-  const file = settingsFile();
-  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  if (value === undefined) delete settings[key];
-  else settings[key] = value;
-  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
-}
-
 describe('Sign-in failure: AADSTS65002 gets advice and the setup guide', function () {
   this.timeout(90_000);
   let wb: Workbench;
 
   before(async () => {
-    setUserSetting(ERROR_SETTING, AADSTS65002);
+    setUserSettings({ [ERROR_SETTING]: AADSTS65002 });
     wb = await openWorkbench();
   });
   after(async () => {
-    setUserSetting(ERROR_SETTING, undefined);
+    setUserSettings({ [ERROR_SETTING]: undefined });
     await wb?.close();
   });
 
@@ -57,14 +41,14 @@ describe('Sign-in failure: AADSTS65002 gets advice and the setup guide', functio
   it('a sign-in the user declines is not shown as an error', async () => {
     const page = wb.page;
     await clearNotifications(page);
-    setUserSetting(ERROR_SETTING, 'User did not consent to login.');
+    setUserSettings({ [ERROR_SETTING]: 'User did not consent to login.' });
     const view = await openView(page);
     const signIn = view.getByRole('button', { name: 'Sign In' });
     await signIn.click();
     await allowAuthDialog(page);
     // Barrier: a second sign-in that fails for real. Its toast proves the first one finished, and toasts show
     // in order, so an error toast for the declined sign-in would be there by now.
-    setUserSetting(ERROR_SETTING, AADSTS65002);
+    setUserSettings({ [ERROR_SETTING]: AADSTS65002 });
     await signIn.click();
     await allowAuthDialog(page);
     await waitForNotification(page, /AADSTS65002/, 20_000);

@@ -3,8 +3,6 @@
 // workspaces Graph returns, by name; picking one switches the tree and the status bar at once (no refresh); Save
 // to User Settings writes the setting; the Default workspace entry switches back.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   type Workbench,
   clickNotificationButton,
@@ -16,32 +14,18 @@ import {
   quickInputType,
   quickItem,
   quickItemLabels,
+  readUserSettings,
   runCommand,
   screenshot,
   sessionTreeRow,
   sessionsViewBody,
+  setUserSettings,
   waitForNotification,
 } from './harness';
 import { allowIfAsked, graphCalls, signInFromWelcomeView, waitForQuickPickTitled } from './flows';
 
 const TIER2 = { id: 'c0ffee00-0000-4000-8000-0000000000e2', displayName: 'SOC Tier 2 (browser test)' };
 const TIER2_SESSION = 'Tier 2 escalation';
-
-function settingsFile(): string {
-  const runDir = process.env.SC_E2E_RUN_DIR;
-  assert.ok(runDir, 'SC_E2E_RUN_DIR is not set: run through scripts/host/runE2E.js');
-  return path.join(runDir, 'udd', 'User', 'settings.json');
-}
-
-function userSettings(): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(settingsFile(), 'utf8')) as Record<string, unknown>;
-}
-
-function removeUserSetting(key: string): void {
-  const settings = userSettings();
-  delete settings[key];
-  fs.writeFileSync(settingsFile(), JSON.stringify(settings, null, 2));
-}
 
 const HOME_TENANT = '00000000-0000-4000-8000-0000000c0de0'; // the stand-in sign-in's tenant (test/fixtures/auth-provider)
 const OTHER_TENANT = 'aaaaaaaa-0000-4000-8000-00000000f00d';
@@ -59,8 +43,8 @@ describe('Tenant and workspace: status bar, Switch Tenant, Select Workspace', fu
     await sessionTreeRow(wb.page, /ago|just now/).waitFor({ timeout: 20_000 });
   });
   after(async () => {
-    removeUserSetting('securityCopilot.workspaceId');
-    removeUserSetting('securityCopilot.auth.tenantId');
+    setUserSettings({ 'securityCopilot.workspaceId': undefined });
+    setUserSettings({ 'securityCopilot.auth.tenantId': undefined });
     await wb?.close();
   });
 
@@ -98,7 +82,7 @@ describe('Tenant and workspace: status bar, Switch Tenant, Select Workspace', fu
     await allowIfAsked(page);
     const refused = await waitForNotification(page, `token for tenant ${HOME_TENANT}, not for the configured tenant ${OTHER_TENANT}`, 20_000);
     assert.match(await refused.innerText(), /nothing is sent with it/);
-    assert.equal(userSettings()['securityCopilot.auth.tenantId'], OTHER_TENANT);
+    assert.equal(readUserSettings()['securityCopilot.auth.tenantId'], OTHER_TENANT);
     assert.deepEqual(await graphCalls('GET', /./), [], 'Graph received nothing with the other tenant’s token');
 
     // Back to the tenant signed in to before: picked from the list, signed in, the tree lists sessions again.
@@ -107,9 +91,9 @@ describe('Tenant and workspace: status bar, Switch Tenant, Select Workspace', fu
     await pickQuickItem(page, HOME_TENANT);
     await allowIfAsked(page);
     await sessionTreeRow(page, /ago|just now/).waitFor({ timeout: 20_000 });
-    assert.equal(userSettings()['securityCopilot.auth.tenantId'], HOME_TENANT);
+    assert.equal(readUserSettings()['securityCopilot.auth.tenantId'], HOME_TENANT);
     await page.locator('.part.statusbar .statusbar-item', { hasText: /analyst@contoso\.test · default/ }).waitFor({ timeout: 10_000 });
-    removeUserSetting('securityCopilot.auth.tenantId');
+    setUserSettings({ 'securityCopilot.auth.tenantId': undefined });
   });
 
   it('lists the workspaces by name; picking one switches the tree and the status bar without a refresh', async () => {
@@ -138,8 +122,8 @@ describe('Tenant and workspace: status bar, Switch Tenant, Select Workspace', fu
     // The choice is for this window; Save to User Settings makes it the setting.
     await clickNotificationButton(page, `Security Copilot workspace for this window: ${TIER2.displayName}`, 'Save to User Settings');
     const deadline = Date.now() + 10_000;
-    while (userSettings()['securityCopilot.workspaceId'] !== TIER2.id) {
-      assert.ok(Date.now() < deadline, `settings.json: ${JSON.stringify(userSettings())}`);
+    while (readUserSettings()['securityCopilot.workspaceId'] !== TIER2.id) {
+      assert.ok(Date.now() < deadline, `settings.json: ${JSON.stringify(readUserSettings())}`);
       await page.waitForTimeout(100);
     }
   });

@@ -2,3 +2,4 @@
 export * from './browser';
 export * from './ui';
 export * from './emulator';
+export * from './settings';
