@@ -93,9 +93,8 @@ export class SessionPanel extends Disposable {
       this.post({ type: 'loading' });
       void this.load();
     }));
-    // Not read here while VS Code starts the webview (which would save a few hundred milliseconds): a 1,000-prompt
-    // session whose answers were all there at its first render showed an empty screen when scrolled up fast
-    // (panel1000.e2e.ts); the load starts when the webview is ready until that is understood.
+    // The session's data is read while VS Code starts the webview (a few hundred milliseconds), not after it.
+    if (!engine.detail(sessionId)?.withEvaluations) void this.load();
   }
 
   override dispose(): void {

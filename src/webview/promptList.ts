@@ -13,6 +13,11 @@ export const FULL_RENDER_LIMIT = 250;
 export const MAX_RENDERED = 60;
 /** Height assumed for a prompt before any has been measured (the CSS `contain-intrinsic-size`). */
 const DEFAULT_HEIGHT = 240;
+/**
+ * A session rendered in full is rendered newest screen first: the prompts that fill the view (and one screen
+ * above it) at once, then this many older prompts per frame until all are in the DOM.
+ */
+export const FILL_CHUNK = 16;
 const FOCUSABLE = 'button, summary, a[tabindex], textarea, input, [tabindex]:not([tabindex="-1"])';
 
 export interface Range {
@@ -65,10 +70,16 @@ export interface PromptListOptions {
   maxRendered?: number;
 }
 
-/** A rendered prompt in view and where its top was on screen: it must not move when others change. */
+/**
+ * What is at the top of the view (under the sticky header): prompt `index` (`id`), `offset` pixels into it. A
+ * rendered prompt keeps its place on screen when others change; a place inside a spacer is kept as the same
+ * fraction of the same prompt, so a jump into unrendered prompts lands where it was aimed even when the heights
+ * around it are then measured and differ from their estimate.
+ */
 interface Anchor {
   id: string;
-  top: number;
+  index: number;
+  offset: number;
 }
 
 export class PromptList {
@@ -274,11 +285,38 @@ export class PromptList {
   private anchor(): Anchor | undefined {
     if (this.followNewest) return undefined;
     const top = this.headerBottom();
-    for (let i = this.range.start; i < this.range.end; i++) {
-      const el = this.rendered.get(this.ids[i]);
-      if (!el) continue;
-      const r = el.getBoundingClientRect();
-      if (r.bottom > top) return { id: this.ids[i], top: r.top };
+    // The list holds only prompts and spacers, in order: the first whose bottom is below the header is at the top.
+    for (const child of Array.from(this.container.children) as HTMLElement[]) {
+      const r = child.getBoundingClientRect();
+      if (r.bottom <= top) continue;
+      if (child.classList.contains('prompt-spacer')) {
+        const from = Number(child.dataset.from);
+        const to = Number(child.dataset.to);
+        const at = from + ((to - from) * Math.max(0, top - r.top)) / Math.max(1, r.height);
+        const index = Math.min(to - 1, Math.floor(at));
+        return { id: this.ids[index], index, offset: (at - index) * this.heightOf(this.ids[index]) };
+      }
+      const index = this.position.get(child.dataset.promptId ?? '');
+      if (index !== undefined) return { id: this.ids[index], index, offset: top - r.top };
+    }
+    return undefined;
+  }
+
+  /** Where an anchor's prompt is now (its id, or the same index if it is gone). */
+  private anchorIndex(anchor: Anchor): number {
+    return this.position.get(anchor.id) ?? Math.max(0, Math.min(this.ids.length - 1, anchor.index));
+  }
+
+  /** The top of prompt `index` on screen: the prompt's own, or its place in the spacer standing in for it. */
+  private screenTop(index: number): number | undefined {
+    const el = this.rendered.get(this.ids[index]);
+    if (el) return el.getBoundingClientRect().top;
+    for (const s of this.spacers) {
+      const from = Number(s.dataset.from);
+      if (index < from || index >= Number(s.dataset.to)) continue;
+      let h = 0;
+      for (let i = from; i < index; i++) h += this.heightOf(this.ids[i]);
+      return s.getBoundingClientRect().top + h;
     }
     return undefined;
   }
@@ -323,8 +361,9 @@ export class PromptList {
 
   /**
    * Puts the right prompts in the DOM and keeps the view steady: on the newest prompt while following it,
-   * otherwise with the anchor where it was. A long session repeats this (a few passes at most) while newly
-   * measured heights change which prompts are in view.
+   * otherwise with the anchor where it was. This repeats (a few passes at most) while newly measured heights
+   * change which prompts are needed. A long session renders the prompts around the view; a session rendered in
+   * full renders the newest screens first and the older prompts in the frames after (`FILL_CHUNK` a frame).
    */
   private layout(anchor: Anchor | undefined, reset: boolean, inFrame = false): void {
     const n = this.ids.length;
@@ -334,29 +373,51 @@ export class PromptList {
       this.container.classList.toggle('windowed', windowed);
       this.doc.documentElement.classList.toggle('windowed-prompts', windowed);
     }
-    if (!windowed) {
+    if (!windowed && !reset && this.range.start === 0) {
+      // All of a session rendered in full is in the DOM: the browser's scroll anchoring keeps the view steady.
       this.render({ start: 0, end: n }, undefined);
       if (this.followNewest) this.showNewest();
-    } else {
-      for (let pass = 0; pass < 4; pass++) {
-        this.measure();
-        const tops = this.tops();
-        const viewHeight = this.footerTop() - this.headerBottom();
-        const listTop = this.listTop();
-        const viewTop = this.followNewest ? tops[n] - viewHeight : this.win.scrollY + this.headerBottom() - listTop;
-        const range = chooseRange(tops, viewTop, viewTop + viewHeight, reset && pass === 0 ? undefined : this.range, this.maxRendered);
-        const changed = pass === 0 || range.start !== this.range.start || range.end !== this.range.end;
-        if (changed) this.render(range, this.focusedIndex());
-        this.measure();
-        this.sizeSpacers();
-        if (this.followNewest) this.showNewest();
-        else this.restore(anchor);
-        if (!changed) break;
-      }
+      this.setPositions();
+      if (this.followNewest && !inFrame) this.schedule();
+      return;
+    }
+    for (let pass = 0; pass < 4; pass++) {
+      this.measure();
+      const tops = this.tops();
+      const viewHeight = Math.max(1, this.footerTop() - this.headerBottom());
+      const viewTop = this.followNewest
+        ? tops[n] - viewHeight
+        : anchor && n
+          ? tops[this.anchorIndex(anchor)] + anchor.offset
+          : this.win.scrollY + this.headerBottom() - this.listTop();
+      const fresh = reset && pass === 0;
+      const range = windowed
+        ? chooseRange(tops, viewTop, viewTop + viewHeight, fresh ? undefined : this.range, this.maxRendered)
+        : this.fullRange(tops, viewTop, viewHeight, fresh, inFrame && pass === 0);
+      const changed = pass === 0 || range.start !== this.range.start || range.end !== this.range.end;
+      if (changed) this.render(range, this.focusedIndex());
+      this.measure();
+      this.sizeSpacers();
+      if (this.followNewest) this.showNewest();
+      else this.restore(anchor);
+      if (!changed) break;
     }
     this.setPositions();
-    // Heights can still settle (fonts, content rendered as it comes into view): look again next frame.
-    if (this.followNewest && !inFrame) this.schedule();
+    // Heights can still settle (fonts, content rendered as it comes into view): look again next frame. A session
+    // rendered in full that is not all in the DOM yet gets its next older prompts then.
+    if ((this.followNewest && !inFrame) || (!windowed && this.range.start > 0)) this.schedule();
+  }
+
+  /**
+   * The prompts of a session rendered in full that are in the DOM: from one screen above the view (at least) to
+   * the newest, growing by `FILL_CHUNK` older prompts a frame until it starts at the first.
+   */
+  private fullRange(tops: readonly number[], viewTop: number, viewHeight: number, fresh: boolean, grow: boolean): Range {
+    const n = tops.length - 1;
+    const cover = indexAt(tops, viewTop - viewHeight);
+    let start = fresh ? cover : Math.min(this.range.start, cover);
+    if (grow) start -= FILL_CHUNK;
+    return { start: Math.max(0, Math.min(start, n)), end: n };
   }
 
   /** Scrolls to the newest prompt: all of it if it fits between header and footer, else its beginning. */
@@ -371,10 +432,12 @@ export class PromptList {
     this.scrollTo(Math.max(0, Math.min(bottom, topOfLast)));
   }
 
+  /** Scrolls so that the anchor's place is at the top of the view again. */
   private restore(anchor: Anchor | undefined): void {
-    const el = anchor && this.rendered.get(anchor.id);
-    if (!anchor || !el) return;
-    const delta = el.getBoundingClientRect().top - anchor.top;
+    if (!anchor || !this.ids.length) return;
+    const top = this.screenTop(this.anchorIndex(anchor));
+    if (top === undefined) return;
+    const delta = top + anchor.offset - this.headerBottom();
     if (Math.abs(delta) >= 0.5) this.scrollTo(this.win.scrollY + delta);
   }
 

@@ -2,8 +2,8 @@
 // the first, keeps only a few screens of prompts in the DOM, and a prompt far from the newest still works
 // (re-run) without losing keyboard focus while it re-renders.
 import * as assert from 'node:assert/strict';
-import { type FrameLocator } from 'playwright-core';
-import { type Workbench, emulator, openWorkbench, screenshot } from './harness';
+import { type FrameLocator, type Page } from 'playwright-core';
+import { type Workbench, emulator, openWorkbench, runCommand, screenshot } from './harness';
 import { openSessionFromPalette, signInFromWelcomeView } from './flows';
 
 const PROMPTS = 1000;
@@ -31,6 +31,31 @@ async function promptsInView(frame: FrameLocator): Promise<number[]> {
 
 const elements = (frame: FrameLocator) => frame.locator('body').evaluate(() => document.getElementsByTagName('*').length);
 
+const twoFrames = (frame: FrameLocator) => frame.locator('body').evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+/**
+ * Scrolls up with the mouse wheel over the (sticky) header, as a user's would, until prompt 1 is at the top:
+ * every step shows prompts and none moves down. Returns the steps taken and the most elements seen on the way.
+ */
+async function wheelUpToFirst(page: Page, frame: FrameLocator): Promise<{ steps: number; maxElements: number }> {
+  await frame.locator('.session-meta').hover();
+  let previousTop = PROMPTS + 1;
+  let steps = 0;
+  let maxElements = 0;
+  for (;;) {
+    const inView = await promptsInView(frame);
+    assert.ok(inView.length > 0, `prompts are on screen after ${steps} wheel steps`);
+    const top = Math.min(...inView);
+    assert.ok(top <= previousTop, `scrolling up never moves down (prompt ${top} after ${previousTop})`);
+    previousTop = top;
+    maxElements = Math.max(maxElements, await elements(frame));
+    if (top === 1 && (await frame.locator('body').evaluate(() => window.scrollY)) === 0) return { steps, maxElements };
+    assert.ok(++steps < 400, `prompt 1 reached within 400 wheel steps (at prompt ${top})`);
+    await page.mouse.wheel(0, -4_000);
+    await twoFrames(frame);
+  }
+}
+
 describe('Panel with 1,000 prompts', function () {
   this.timeout(300_000);
   let wb: Workbench;
@@ -56,7 +81,7 @@ describe('Panel with 1,000 prompts', function () {
     assert.equal(await newest.getAttribute('aria-setsize'), String(PROMPTS));
     assert.match(await newest.locator('.question-text').innerText(), new RegExp(`follow-up ${PROMPTS}\\)`));
     // The newest prompt is on screen, and it is the last thing before the prompt box.
-    await frame.locator('body').evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await twoFrames(frame);
     const inView = await promptsInView(frame);
     assert.ok(inView.includes(PROMPTS), `the newest prompt is in view (in view: ${inView.join(', ')})`);
     const rendered = await frame.locator('article.prompt').count();
@@ -68,23 +93,7 @@ describe('Panel with 1,000 prompts', function () {
 
   it('scrolls up through every prompt to the first, never showing an empty screen', async () => {
     const page = wb.page;
-    // The wheel over the (sticky) header scrolls the panel, as a user's would.
-    await frame.locator('.session-meta').hover();
-    let previousTop = PROMPTS + 1;
-    let steps = 0;
-    let maxElements = 0;
-    for (;;) {
-      const inView = await promptsInView(frame);
-      assert.ok(inView.length > 0, `prompts are on screen after ${steps} wheel steps`);
-      const top = Math.min(...inView);
-      assert.ok(top <= previousTop, `scrolling up never moves down (prompt ${top} after ${previousTop})`);
-      previousTop = top;
-      maxElements = Math.max(maxElements, await elements(frame));
-      if (top === 1 && (await frame.locator('body').evaluate(() => window.scrollY)) === 0) break;
-      assert.ok(++steps < 400, `prompt 1 reached within 400 wheel steps (at prompt ${top})`);
-      await page.mouse.wheel(0, -4_000);
-      await frame.locator('body').evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    }
+    const { steps, maxElements } = await wheelUpToFirst(page, frame);
     const first = frame.locator('article.prompt[aria-posinset="1"]');
     await first.locator('.evaluation.latest .answer').waitFor({ timeout: 60_000 });
     assert.doesNotMatch(await first.locator('.question-text').innerText(), /follow-up/);
@@ -111,5 +120,23 @@ describe('Panel with 1,000 prompts', function () {
     assert.deepEqual(focused, { text: 'Re-run', prompt: '1', latest: true });
     assert.ok((await promptsInView(frame)).includes(1), 'the view stayed on prompt 1');
     await screenshot(wb.page, 'panel-1000-prompts-rerun-first');
+  });
+
+  it('opened again (every answer already read), it opens at the newest prompt and scrolls up to the first', async () => {
+    // The window keeps the session with its answers: the panel's first render has all of them, and the prompts'
+    // measured heights are large from the start (a jump up into unrendered prompts once landed on an empty
+    // screen in that case).
+    const page = wb.page;
+    await runCommand(page, 'View: Close Editor');
+    await frame.locator('#session-title').waitFor({ state: 'detached', timeout: 20_000 });
+    const before = (await emulator.requests()).length;
+    frame = await openSessionFromPalette(page, name);
+    const newest = frame.locator(`article.prompt[aria-posinset="${PROMPTS}"]`);
+    await newest.locator('.evaluation.latest .answer').waitFor({ timeout: 60_000 });
+    await twoFrames(frame);
+    assert.ok((await promptsInView(frame)).includes(PROMPTS), 'the newest prompt is in view');
+    const { steps, maxElements } = await wheelUpToFirst(page, frame);
+    console.log(`      reopened: ${steps} wheel steps to prompt 1; at most ${maxElements} elements; ${(await emulator.requests()).length - before} Graph requests`);
+    assert.ok(maxElements <= MAX_ELEMENTS, `${maxElements} elements while scrolling (at most ${MAX_ELEMENTS})`);
   });
 });

@@ -3,7 +3,7 @@
 // estimate, which makes the window deterministic. The real panel is tested in Chromium: panel1000.e2e.ts.)
 import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
-import { FULL_RENDER_LIMIT, MAX_RENDERED, PromptList, chooseRange, indexAt } from '../../../src/webview/promptList';
+import { FILL_CHUNK, FULL_RENDER_LIMIT, MAX_RENDERED, PromptList, chooseRange, indexAt } from '../../../src/webview/promptList';
 import type { PromptView } from '../../../src/shared/protocol';
 
 function prompt(i: number, answer = `Answer ${i}`): PromptView {
@@ -39,7 +39,16 @@ function setup() {
   });
   const articles = () => Array.from(container.querySelectorAll<HTMLElement>('article'));
   const spacers = () => Array.from(container.querySelectorAll<HTMLElement>('.prompt-spacer'));
-  return { dom, doc, container, list, articles, spacers, renders: () => renders };
+  /** Animation frames until a session rendered in full has every prompt in the DOM (the count is returned). */
+  const filled = async (): Promise<number> => {
+    let frames = 0;
+    while (spacers().length) {
+      await new Promise((r) => dom.window.requestAnimationFrame(r));
+      assert.ok(++frames < 100, 'every prompt rendered within 100 frames');
+    }
+    return frames;
+  };
+  return { dom, doc, container, list, articles, spacers, filled, renders: () => renders };
 }
 
 describe('panel prompt list', () => {
@@ -62,9 +71,18 @@ describe('panel prompt list', () => {
     assert.deepEqual(capped, { start: 550, end: 610 });
   });
 
-  it(`renders every prompt up to ${FULL_RENDER_LIMIT}, without spacers`, () => {
+  it(`renders every prompt up to ${FULL_RENDER_LIMIT}: the newest screens at once, the older prompts ${FILL_CHUNK} a frame`, async () => {
     const t = setup();
     t.list.setAll(Array.from({ length: FULL_RENDER_LIMIT }, (_, i) => prompt(i + 1)), true);
+    // jsdom's view is 768 px and every prompt the 240 px estimate: the view and one screen above it.
+    const first = t.articles();
+    assert.equal(first.length, Math.ceil((2 * 768) / 240));
+    assert.equal(first.at(-1)!.dataset.promptId, `p${FULL_RENDER_LIMIT}`, 'the newest prompt first');
+    assert.equal(t.spacers().length, 1, 'a spacer stands in for the older prompts meanwhile');
+    assert.equal(t.spacers()[0].style.height, `${(FULL_RENDER_LIMIT - first.length) * 240}px`);
+    const frames = await t.filled();
+    assert.equal(frames, Math.ceil((FULL_RENDER_LIMIT - first.length) / FILL_CHUNK));
+    assert.ok(first.every((a, i) => t.articles()[FULL_RENDER_LIMIT - first.length + i] === a), 'the first ones stay the same elements');
     assert.equal(t.articles().length, FULL_RENDER_LIMIT);
     assert.equal(t.spacers().length, 0);
     assert.equal(t.articles()[0].getAttribute('aria-posinset'), '1');
@@ -111,9 +129,10 @@ describe('panel prompt list', () => {
     assert.equal(t.list.size, 1001);
   });
 
-  it('a batch of changed and new prompts is rendered with one layout, in order', () => {
+  it('a batch of changed and new prompts is rendered with one layout, in order', async () => {
     const t = setup();
     t.list.setAll(Array.from({ length: 10 }, (_, i) => prompt(i + 1)), true);
+    await t.filled();
     const list = t.list as unknown as { layout: (...args: unknown[]) => void };
     const layout = list.layout.bind(t.list);
     let layouts = 0;
