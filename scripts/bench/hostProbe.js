@@ -1,11 +1,14 @@
 // Runs INSIDE the real extension host (code-server's, as `extensionTestsPath`) for `npm run bench`: measures
 // activation through the product's public surface only, then writes JSON to $SC_BENCH_RESULT_FILE.
 //   SC_BENCH_PARTS = comma list of: activate
+//   SC_BENCH_PROFILE = file: a CPU profile (0.1 ms samples) of loading the bundle and activate(); the result
+//   then lists the functions with the most self time during activate() (`activate.top`)
 // (Memory, 10,000 sessions and the longest host task are the scale stage's: scripts/bench/scaleProbe.js.)
 // Activation is timed by loading the product's bundle first and wrapping its `activate` export before VS Code
 // calls it (VS Code's loader then gets the cached module); the modules it loads are the require.cache delta.
 'use strict';
 const fs = require('node:fs');
+const inspector = require('node:inspector');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const vscode = require('vscode');
@@ -17,6 +20,42 @@ function trace(message) {
   if (TRACE) fs.appendFileSync(TRACE, `${new Date().toISOString()} ${message}\n`);
 }
 
+/** Starts V8's sampling profiler in this process; resolves to a function that stops it and returns the profile. */
+async function startProfile(intervalUs) {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: intervalUs });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    session.disconnect();
+    return profile;
+  };
+}
+
+/** Monotonic microseconds, the clock of V8's profile timestamps (CLOCK_MONOTONIC on Linux). */
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Self time by function (name file:line) of the samples taken between two nowUs() times, most first. */
+function selfTime(profile, fromUs, toUs, top = 15) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const byFn = new Map();
+  let t = profile.startTime;
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    if (t < fromUs || t > toUs) continue;
+    const f = nodes.get(profile.samples[i]).callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url || '') || '(native)'}:${f.lineNumber + 1}`;
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    total += ms;
+    byFn.set(key, (byFn.get(key) ?? 0) + ms);
+  }
+  return [`${total.toFixed(2)} ms sampled`, ...[...byFn].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, ms]) => `${ms.toFixed(2)} ms ${k}`)];
+}
+
 async function measureActivation(out) {
   const ext = vscode.extensions.getExtension(PRODUCT_ID);
   if (!ext) throw new Error(`${PRODUCT_ID} is not in this host`);
@@ -25,6 +64,9 @@ async function measureActivation(out) {
     return;
   }
   const main = require.resolve(path.join(ext.extensionPath, ext.packageJSON.main || 'dist/extension.js'));
+  const stopProfile = process.env.SC_BENCH_PROFILE ? await startProfile(100) : undefined;
+  let activateFromUs = 0;
+  let activateToUs = 0;
   const before = new Set(Object.keys(require.cache));
   const loadStart = performance.now();
   require(main);
@@ -38,9 +80,11 @@ async function measureActivation(out) {
     deactivate: (...a) => original.deactivate?.(...a),
     activate: (...a) => {
       const t = performance.now();
+      activateFromUs = nowUs();
       const cpu0 = process.cpuUsage();
       let r = original.activate(...a);
       const cpu1 = process.cpuUsage(cpu0);
+      activateToUs = nowUs();
       activateCpuMs = (cpu1.user + cpu1.system) / 1000;
       // activate() is over when what it returns settles (VS Code waits for a promise before it calls the
       // extension's providers), so a promise is timed until it settles.
@@ -58,6 +102,11 @@ async function measureActivation(out) {
   const ours = ext.extensionPath + path.sep; // other extensions may activate meanwhile
   const loaded = Object.keys(require.cache).filter((k) => !before.has(k) && k.startsWith(ours)).map((k) => path.relative(ext.extensionPath, k));
   out.activate = { loadMs, activateMs, activateCpuMs, deferredMs, modules: loaded };
+  if (stopProfile) {
+    const profile = await stopProfile();
+    fs.writeFileSync(process.env.SC_BENCH_PROFILE, JSON.stringify(profile));
+    out.activate.top = selfTime(profile, activateFromUs, activateToUs);
+  }
 }
 
 async function run() {
