@@ -354,7 +354,12 @@ async function stageUi(host, runs) {
       const r = await timed(log, `open 200-prompt session ${i + 1}/${runs}`, () => ui.openSession(bench, 'Bench open 200', 200));
       const raw = await replayRaw(emuUrl, r.requests.filter((x) => x.batchId === undefined));
       opens.push({ ...r, rawMs: raw.ms, concurrency: raw.concurrency });
-      if (process.env.SC_BENCH_DIAG) log(`DIAG ${JSON.stringify({ diag: r.diag, firstScreenMs: r.firstScreenMs, webviewMs: r.webviewMs, late: r.watcherLate })}`);
+      if (process.env.SC_BENCH_DIAG) {
+        log(`DIAG ${JSON.stringify({ diag: r.diag, firstScreenMs: r.firstScreenMs, webviewMs: r.webviewMs, late: r.watcherLate })}`);
+        // Each round trip, from the pick: when it started and ended (ms), and what it was.
+        const t0 = r.firstScreenMs !== undefined ? r.pickedAt : 0;
+        log(`DIAG requests ${r.requests.filter((x) => x.batchId === undefined).map((x) => `${Math.round(x.startedMs - t0)}-${Math.round(x.endedMs - t0)} ${x.method} ${x.path.slice(-12)}`).join('; ')}`);
+      }
     }
     const kinds = {};
     for (const r of opens[0].requests.filter((x) => x.batchId === undefined)) {

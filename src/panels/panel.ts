@@ -29,6 +29,9 @@ const readOnlyReason = (): string =>
  * engine holds and turns the user's clicks into engine operations (which keep every create to exactly once);
  * it holds no Graph logic of its own.
  */
+/** Most prompts in one `promptsUpdated` message, and prompts sent with their answers in `sessionLoaded`. */
+const PROMPTS_PER_MESSAGE = 20;
+
 export class SessionPanel extends Disposable {
   private ready = false;
   private pendingDraft: { text: string; note?: string } | undefined;
@@ -136,20 +139,32 @@ export class SessionPanel extends Disposable {
   }
 
   private queuePrompt(view: PromptView): void {
+    // A prompt already queued keeps its place in the queue with its newest view.
     this.queued.set(idKey(view.id), view);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      this.flushPrompts();
+      this.flushPrompts(1);
+      if (this.queued.size) this.scheduleFlush();
     });
   }
 
-  private flushPrompts(): void {
-    if (!this.queued.size) return;
-    const prompts = [...this.queued.values()];
-    this.queued.clear();
-    this.postNow({ type: 'promptsUpdated', prompts });
+  /** Posts what is queued as `promptsUpdated` messages of up to PROMPTS_PER_MESSAGE prompts (`messages` of them at most). */
+  private flushPrompts(messages = Infinity): void {
+    for (let i = 0; i < messages && this.queued.size; i++) {
+      const prompts: PromptView[] = [];
+      for (const [key, view] of this.queued) {
+        if (prompts.length === PROMPTS_PER_MESSAGE) break;
+        prompts.push(view);
+        this.queued.delete(key);
+      }
+      this.postNow({ type: 'promptsUpdated', prompts });
+    }
   }
 
   /**
@@ -231,7 +246,14 @@ export class SessionPanel extends Disposable {
       return;
     }
     this.shown = new Set(ids);
-    this.post({ type: 'sessionLoaded', session, prompts, unreadable: detail.unreadable });
+    // The newest prompts come with their answers (the first screen); the answers of the older ones follow in
+    // messages of their own, newest first, so the first message stays small when every answer is already here
+    // (a session opened again, or read while VS Code started the webview).
+    const later = new Set(prompts.slice(0, Math.max(0, prompts.length - PROMPTS_PER_MESSAGE)).filter((p) => p.evaluations?.length));
+    const first = later.size ? prompts.map((p) => (later.has(p) ? { ...p, evaluations: null } : p)) : prompts;
+    this.post({ type: 'sessionLoaded', session, prompts: first, unreadable: detail.unreadable });
+    for (const p of [...later].reverse()) this.queued.set(idKey(p.id), p);
+    if (later.size) this.scheduleFlush();
   }
 
   /** Handles one message from the webview. Anything that fails the protocol guard is ignored. */

@@ -234,6 +234,8 @@ export async function openByName(b: Bench, name: string): Promise<{ pickedAt: nu
 }
 
 export interface OpenResult {
+  /** When the session was picked (Date.now()). */
+  pickedAt: number;
   allMs: number;
   firstScreenMs: number;
   /** First screen after both its data and the panel's script were there (the panel can't show before it runs). */
@@ -287,6 +289,7 @@ export async function openSession(b: Bench, name: string, expectPrompts: number,
     ...requests.filter((r) => watch.visibleIds.some((id) => r.path.includes(`/prompts/${id}/evaluations`))).map(ended),
   );
   return {
+    pickedAt,
     allMs: watch.allAt - pickedAt,
     firstScreenMs: watch.firstScreenAt - pickedAt,
     firstScreenAfterDataMs: watch.firstScreenAt - Math.max(firstScreenData, watch.panelAt || firstScreenData),

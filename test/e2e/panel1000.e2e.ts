@@ -136,6 +136,8 @@ describe('Panel with 1,000 prompts', function () {
     await twoFrames(frame);
     assert.ok((await promptsInView(frame)).includes(PROMPTS), 'the newest prompt is in view');
     const { steps, maxElements } = await wheelUpToFirst(page, frame);
+    // Its answer came after the first screen's (the panel posts the older prompts' answers in later messages).
+    await frame.locator('article.prompt[aria-posinset="1"] .evaluation.latest .answer').waitFor({ timeout: 10_000 });
     console.log(`      reopened: ${steps} wheel steps to prompt 1; at most ${maxElements} elements; ${(await emulator.requests()).length - before} Graph requests`);
     assert.ok(maxElements <= MAX_ELEMENTS, `${maxElements} elements while scrolling (at most ${MAX_ELEMENTS})`);
   });
