@@ -1,4 +1,5 @@
-// The panel's list of prompts. A session of up to FULL_RENDER_LIMIT prompts has every prompt in the DOM. A
+// The panel's list of prompts. A session of up to FULL_RENDER_LIMIT prompts has every prompt in the DOM (the
+// newest screens at once, the older prompts FILL_CHUNK a frame after, a spacer standing in meanwhile). A
 // longer one keeps only the prompts near the viewport rendered (a few screens, at most MAX_RENDERED), with
 // spacers standing in for the others at their measured height (or the average measured height until a prompt
 // has been on screen): a 1,000-prompt session stays a few thousand elements and scrolls through all its
