@@ -14,7 +14,6 @@ import { loadPromptbook } from './promptbook/load';
 import { WorkspaceSettingsGuard } from './settingsGuard';
 import { Copilot, readOnlyRefusal } from './service';
 import { StatusBar } from './statusBar';
-import { pickSession } from './ui/sessionPicker';
 import { PluginsView } from './views/pluginsView';
 import { SessionsTree } from './views/sessionsTree';
 
@@ -70,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       },
       extensionUri: context.extensionUri,
       showError,
-      pickSession,
+      describeError,
       maskSecrets,
       readMaskingSettings: (resource) => readMaskingSettings(resource),
     }),

@@ -1,12 +1,11 @@
 // What dist/ai.js (src/ai/features.ts) gets from the extension bundle through its factory: the live objects
 // (Copilot and its engine, the log) and the functions whose modules must not have a second copy in dist/ai.js
-// (the error mapping with its redaction rules, the masking loader, the session picker, the settings). Types only.
+// (the error mapping with its redaction rules, the masking loader, the settings). Types only.
 import type * as vscode from 'vscode';
 import type { MaskingSettings } from '../config';
 import type { ErrorView } from '../core/errorView';
 import type { MaskOptions, MaskOutcome } from '../masking/load';
 import type { Copilot } from '../service';
-import type { pickSession } from '../ui/sessionPicker';
 
 export type Masker = (text: string, options?: MaskOptions) => Promise<MaskOutcome>;
 
@@ -20,5 +19,4 @@ export interface AiHost {
   readonly describeError: (error: unknown) => ErrorView;
   readonly maskSecrets: Masker;
   readonly readMaskingSettings: () => MaskingSettings;
-  readonly pickSession: typeof pickSession;
 }

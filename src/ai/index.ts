@@ -12,7 +12,6 @@ import { describeError } from '../errors';
 import { Disposable } from '../lifecycle';
 import { maskSecrets } from '../masking/load';
 import type { Copilot } from '../service';
-import { pickSession } from '../ui/sessionPicker';
 import type { AiFeatures } from './features';
 import { MCP_PROVIDER_ID, PARTICIPANT_ID, TOOL_NAMES, type ToolName } from './ids';
 import { loadAi } from './load';
@@ -138,7 +137,6 @@ export class ChatFeatures extends Disposable {
         describeError,
         maskSecrets,
         readMaskingSettings: () => readMaskingSettings(),
-        pickSession,
       });
       this.features = this.register(features);
       this.register(this.mcp.attach(features.mcp));

@@ -5,6 +5,7 @@ import { isCancelledError } from '../graph/errors';
 import { validateId } from '../graph/validate';
 import type { Copilot } from '../service';
 import { sessionLabel } from '../shared/protocol';
+import { pickSession } from '../ui/sessionPicker';
 import { composeChatPrompt, maskedNote, type Attachment } from './attachments';
 import type { AiHost } from './host';
 import { PARTICIPANT_ID } from './ids';
@@ -72,7 +73,7 @@ export class ChatParticipantHandler {
     private readonly copilot: Copilot,
     private readonly privacy: PrivacyNote,
     /** The setting and the extension bundle's error mapping, masking and picker (dist/ai.js has no copies). */
-    private readonly host: Pick<AiHost, 'chatEnabled' | 'describeError' | 'maskSecrets' | 'readMaskingSettings' | 'pickSession'>,
+    private readonly host: Pick<AiHost, 'chatEnabled' | 'describeError' | 'maskSecrets' | 'readMaskingSettings'>,
   ) {}
 
   readonly handle = async (
@@ -266,7 +267,7 @@ export class ChatParticipantHandler {
       }
       id = checked.value;
     } else {
-      const picked = await this.host.pickSession(this.copilot, { title: vscode.l10n.t('Continue a Security Copilot session in chat') });
+      const picked = await pickSession(this.copilot, { title: vscode.l10n.t('Continue a Security Copilot session in chat'), describeError: this.host.describeError });
       if (picked?.kind !== 'session') {
         stream.markdown(vscode.l10n.t('No session chosen; this conversation goes on as before.'));
         return { metadata: { securityCopilot: carry } };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { checkSelectionText, composeSelectionPrompt, MAX_SELECTION_CHARS } from '../core/selectionPrompt';
+import { pickSession } from '../ui/sessionPicker';
 import type { CommandDefinition } from './context';
 import { createSessionInteractive } from './createSession';
 
@@ -71,10 +72,11 @@ export const askAboutSelection: CommandDefinition = {
         ),
       );
     }
-    const picked = await ctx.pickSession(ctx.copilot, {
+    const picked = await pickSession(ctx.copilot, {
       title: vscode.l10n.t('Ask Security Copilot About Selection'),
       placeHolder: vscode.l10n.t('Choose the session to ask in'),
       allowNew: true,
+      describeError: ctx.describeError,
     });
     if (!picked) return undefined;
     let sessionId: string;

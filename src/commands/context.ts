@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { MaskingSettings } from '../config';
 import { validateDisplayName, validateId } from '../graph/validate';
 import type { MaskOptions, MaskOutcome } from '../masking/load';
-import type { pickSession } from '../ui/sessionPicker';
+import type { describeError } from '../errors';
+import { pickSession } from '../ui/sessionPicker';
 import type { SessionPanels } from '../panels/sessionPanel';
 import type { Promptbooks } from '../promptbook';
 import type { Copilot } from '../service';
@@ -11,11 +12,11 @@ import type { Node, SessionsTree } from '../views/sessionsTree';
 
 /**
  * What every command gets. The commands are in their own bundle (dist/commands.js): the functions below are the
- * extension bundle's, passed in so that their modules (error mapping, picker, masking loader) stay single.
+ * extension bundle's, passed in so that their modules (error mapping, masking loader) stay single.
  */
 export interface CommandContext {
   readonly showError: (prefix: string, error: unknown) => Promise<void>;
-  readonly pickSession: typeof pickSession;
+  readonly describeError: typeof describeError;
   readonly maskSecrets: (text: string, options?: MaskOptions) => Promise<MaskOutcome>;
   readonly readMaskingSettings: (resource?: vscode.Uri) => MaskingSettings;
   readonly copilot: Copilot;
@@ -52,7 +53,7 @@ export function sessionIdFromArgument(arg: unknown): string | undefined {
 export async function resolveSessionId(ctx: CommandContext, arg: unknown, pickerTitle: string): Promise<string | undefined> {
   let id = sessionIdFromArgument(arg);
   if (id === undefined) {
-    const picked = await ctx.pickSession(ctx.copilot, { title: pickerTitle });
+    const picked = await pickSession(ctx.copilot, { title: pickerTitle, describeError: ctx.describeError });
     if (picked?.kind !== 'session') return undefined;
     id = picked.id;
   }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { relativeTime } from '../core/time';
-import { idKey, compareInstants } from '../engine';
-import { describeError } from '../errors';
-import { validateId, validateSessionIdInput, type Session } from '../graph';
+import { compareInstants, idKey } from '../engine/time';
+import type { describeError } from '../errors';
+import type { Session } from '../graph';
+import { validateId, validateSessionIdInput } from '../graph/validate';
 import type { Copilot } from '../service';
 import { sessionLabel } from '../shared/protocol';
 
@@ -19,7 +20,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function newSessionItem(s: Session): Item {
   return {
     label: `$(comment-discussion) ${sessionLabel(s.displayName)}`,
-    description: relativeTime(s.lastModifiedDateTime ?? s.createdDateTime),
+    description: relativeTime(s.lastModifiedDateTime ?? s.createdDateTime, Date.now(), vscode.env.language),
     detail: s.id,
     result: { kind: 'session', id: s.id },
   };
@@ -48,7 +49,7 @@ export async function askForSessionId(title: string): Promise<string | undefined
  */
 export async function pickSession(
   copilot: Copilot,
-  options: { title: string; placeHolder?: string; allowNew?: boolean },
+  options: { title: string; placeHolder?: string; allowNew?: boolean; describeError: typeof describeError },
 ): Promise<PickResult | undefined> {
   const picker = vscode.window.createQuickPick<Item>();
   picker.title = options.title;
@@ -112,7 +113,7 @@ export async function pickSession(
       }
     } catch (e) {
       if (abort.signal.aborted) return;
-      const view = describeError(e);
+      const view = options.describeError(e);
       note = { label: `$(error) ${view.message}`, alwaysShow: true, description: view.signIn ? 'run "Security Copilot: Sign In"' : '' };
     } finally {
       if (!abort.signal.aborted) {

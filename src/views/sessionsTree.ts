@@ -336,7 +336,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
   private sessionItem(sessionId: string): vscode.TreeItem {
     const key = idKey(sessionId);
     const s: Session | undefined = this.copilot.engine.session(sessionId);
-    const description = relativeTime(s?.lastModifiedDateTime ?? s?.createdDateTime);
+    const description = relativeTime(s?.lastModifiedDateTime ?? s?.createdDateTime, Date.now(), vscode.env.language);
     const cached = this.sessionItems.get(key);
     if (cached && cached.session === s && cached.item.description === description) return cached.item;
     const label = sessionLabel(s?.displayName);
@@ -381,7 +381,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     item.contextValue = 'prompt';
     const state = entry ? promptState(entry) : undefined;
     item.iconPath = state?.icon ?? new vscode.ThemeIcon('comment');
-    item.description = state?.label ?? relativeTime(prompt?.createdDateTime);
+    item.description = state?.label ?? relativeTime(prompt?.createdDateTime, Date.now(), vscode.env.language);
     item.tooltip = `${prompt?.content ?? ''}\n\n${state?.label ? `${state.label}\n` : ''}${vscode.l10n.t('Prompt ID: {0}', promptId)}\n${vscode.l10n.t('Created: {0}', formatUtc(prompt?.createdDateTime))}`;
     item.command = { command: 'securityCopilot.openSession', title: vscode.l10n.t('Open Session'), arguments: [sessionId] };
     return item;
