@@ -1,8 +1,8 @@
-import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ChatFeatures } from './ai';
 import { AnswerNotifier } from './answerNotifier';
 import { registerCommands } from './commands';
+import { configureCoreL10n } from './coreL10n';
 import { Log } from './log';
 import { SessionPanels } from './panels/sessionPanel';
 import { readMaskingSettings } from './config';
@@ -43,8 +43,7 @@ export interface ExtensionApi {
  * load their own bundles (dist/ai.js, dist/promptbook.js) when first used.
  */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
-  // The messages of src/core (no vscode import) use @vscode/l10n: give it the display language's bundle.
-  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
+  configureCoreL10n();
   const own = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
     return d;

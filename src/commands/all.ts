@@ -1,8 +1,9 @@
 // dist/commands.js: every command's implementation. The extension bundle registers each command id at activation
 // (src/commands/index.ts) and loads this bundle the first time one runs (src/commands/load.ts). The live objects
-// and the functions whose modules must stay single (the error notifications, the session picker, masking) come
-// in through the CommandContext; the modules here import them as types only.
+// and the functions whose modules must stay single (the error notifications and mapping, masking) come in
+// through the CommandContext; the modules here import them as types only.
 import * as vscode from 'vscode';
+import { configureCoreL10n } from '../coreL10n';
 import { askAboutSelection } from './askAboutSelection';
 import { configureSignIn } from './configureSignIn';
 import type { CommandContext, CommandDefinition } from './context';
@@ -62,6 +63,9 @@ export const COMMANDS: readonly CommandDefinition[] = [
 ];
 
 const BY_ID = new Map(COMMANDS.map((c) => [c.id, c]));
+
+// The session picker's relative times (src/core) in the display language.
+configureCoreL10n();
 
 /** Runs a command through one wrapper that logs and shows failures the same way. */
 export async function runCommand(ctx: CommandContext, id: string, args: unknown[]): Promise<unknown> {
