@@ -13,7 +13,8 @@
 //   second (the first reads sooner), slower for states that may last (pending, deferred, waitingForInput,
 //   unknown), honouring Retry-After, within a window-wide read budget with fair queuing.
 // - Generations. `reset()` (sign-out, account or workspace switch) stops every follower and forgets every
-//   entity; a result that arrives for an older generation, or for a load that a refresh replaced, is dropped.
+//   entity; a result that arrives for an older generation, or for a load that a refresh replaced, is dropped,
+//   and the replaced load's reads are aborted (not retried in the background).
 // - Sign-in without surprises. A 401 (after the client's one silent retry) puts the engine in "sign in again":
 //   background work stops and the surfaces offer a button; `resumeAfterSignIn()` continues.
 // - Tolerant reading. Items that don't fit are skipped and counted (`unreadable`); times compare as instants;
@@ -136,6 +137,8 @@ interface MutableDetail {
   generation: number;
   loading?: Promise<void>;
   loadingWithEvaluations?: boolean;
+  /** Aborts the reads of the load in flight (a load that replaces it, a Refresh or a reset stops them). */
+  loadAbort?: AbortController;
 }
 
 interface Unsettled {
@@ -201,6 +204,11 @@ export class CopilotEngine {
   private listLoading: Promise<void> | undefined;
   private moreLoading: Promise<void> | undefined;
   private listGeneration = 0;
+  /**
+   * Aborts the list reads (first page, Load more) of the current generation: a superseded read must stop, not
+   * keep retrying in the background (its result could not be used, and its requests would still cost).
+   */
+  private listAbort = new AbortController();
 
   // ---- details, in-flight operations, followers ----
   private readonly details = new Map<string, MutableDetail>();
@@ -360,7 +368,9 @@ export class CopilotEngine {
   /** Loads the first page, replacing the list. Concurrent calls share one request. */
   reloadList(): Promise<void> {
     if (this.listLoading) return this.listLoading;
-    const generation = ++this.listGeneration;
+    // A Load more still in flight is for the list being replaced.
+    const signal = this.supersedeListReads();
+    const generation = this.listGeneration;
     const epoch = this.epoch;
     this.listStatus = 'loading';
     this.listError = undefined;
@@ -372,6 +382,7 @@ export class CopilotEngine {
       try {
         const page = await this.client.listSessionsPage(this.ws, {
           top: this.host.pageSize(),
+          signal,
           onSkipped: this.skippedLogger(() => unreadable++),
         });
         if (!current()) return;
@@ -406,13 +417,14 @@ export class CopilotEngine {
     if (!link || this.listLoading) return Promise.resolve();
     const generation = this.listGeneration;
     const epoch = this.epoch;
+    const signal = this.listAbort.signal;
     const current = (): boolean => generation === this.listGeneration && epoch === this.epoch;
     this.moreLoading = (async () => {
       try {
         this.moreError = undefined;
         this.listChanged.fire();
         let unreadable = 0;
-        const page = await this.client.listSessionsPage(this.ws, { nextLink: link, onSkipped: this.skippedLogger(() => unreadable++) });
+        const page = await this.client.listSessionsPage(this.ws, { nextLink: link, signal, onSkipped: this.skippedLogger(() => unreadable++) });
         if (!current()) return;
         for (const s of page.items) this.sessions.set(idKey(s.id), s);
         this.addToOrder(page.items.map((s) => idKey(s.id)));
@@ -430,6 +442,19 @@ export class CopilotEngine {
       }
     })();
     return this.moreLoading;
+  }
+
+  /**
+   * Starts a new generation of list reads: the reads of the previous one are aborted and can no longer write
+   * back (nor clear the new generation's in-flight markers). Returns the new generation's signal.
+   */
+  private supersedeListReads(): AbortSignal {
+    this.listAbort.abort();
+    this.listAbort = new AbortController();
+    this.listGeneration++;
+    this.listLoading = undefined;
+    this.moreLoading = undefined;
+    return this.listAbort.signal;
   }
 
   /**
@@ -588,6 +613,11 @@ export class CopilotEngine {
     const withEvaluations = !!options.evaluations;
     if (d.loading && !options.force && (d.loadingWithEvaluations || !withEvaluations)) return d.loading;
     const generation = ++d.generation;
+    // The load this one replaces stops its reads: its results could not be used.
+    d.loadAbort?.abort();
+    const abort = new AbortController();
+    d.loadAbort = abort;
+    const signal = abort.signal;
     const epoch = this.epoch;
     const current = (): boolean => generation === d.generation && epoch === this.epoch && this.details.get(idKey(sessionId)) === d;
     d.status = 'loading';
@@ -602,11 +632,11 @@ export class CopilotEngine {
       try {
         let unreadable = 0;
         const [session, prompts] = await Promise.all([
-          options.session === false ? Promise.resolve(undefined) : this.client.getSession(this.ws, sessionId),
+          options.session === false ? Promise.resolve(undefined) : this.client.getSession(this.ws, sessionId, { signal }),
           (async () => {
             const out: Prompt[] = [];
             // Big pages: a long session should cost few round trips (Graph pages on with nextLink if it caps $top).
-            for await (const p of this.client.listPrompts(this.ws, sessionId, { top: PROMPT_PAGE, onSkipped: this.skippedLogger(() => unreadable++) })) out.push(p);
+            for await (const p of this.client.listPrompts(this.ws, sessionId, { top: PROMPT_PAGE, signal, onSkipped: this.skippedLogger(() => unreadable++) })) out.push(p);
             return out;
           })(),
         ]);
@@ -626,7 +656,7 @@ export class CopilotEngine {
         for (const [key, p] of d.prompts) if (!seen.has(key) && knownAtStart.has(key) && !this.isBusy(p)) d.prompts.delete(key);
         d.status = 'loaded';
         this.sessionChanged.fire(d.sessionId);
-        if (withEvaluations) await this.loadEvaluations(d, current);
+        if (withEvaluations) await this.loadEvaluations(d, current, signal);
       } catch (e) {
         if (!current()) return;
         this.noteAuthFailure(e);
@@ -637,6 +667,7 @@ export class CopilotEngine {
         if (d.generation === generation) {
           d.loading = undefined;
           d.loadingWithEvaluations = undefined;
+          d.loadAbort = undefined;
         }
       }
     })();
@@ -653,7 +684,7 @@ export class CopilotEngine {
    * single reads where `$batch` is refused), newest prompts first: the panel opens at the newest prompts, so
    * what is on screen arrives first, and each answer is shown as soon as its part arrived.
    */
-  private async loadEvaluations(d: MutableDetail, current: () => boolean): Promise<void> {
+  private async loadEvaluations(d: MutableDetail, current: () => boolean, signal: AbortSignal): Promise<void> {
     const order = sortPrompts([...d.prompts.values()]).reverse();
     if (order.length === 0) return;
     const epoch = this.epoch;
@@ -673,6 +704,7 @@ export class CopilotEngine {
     try {
       const results = await this.client.listEvaluationsMany(this.ws, d.sessionId, order.map((p) => p.prompt.id), {
         concurrency: this.o.loadConcurrency,
+        signal,
         onResult: settle,
         onSkipped: this.skippedLogger(() => unreadable++),
       });
@@ -1245,7 +1277,7 @@ export class CopilotEngine {
     if (!isAuthError(e) || (e as { status?: number }).status !== 401) return false;
     if (!this.signInRequired) {
       this.signInRequired = true;
-      this.host.log.warn('Graph keeps rejecting the token: background work stopped until you sign in again.');
+      this.host.log.warn('Graph keeps rejecting the token, so background work stopped until you sign in again.');
       for (const f of this.followers.values()) f.controller.abort();
       for (const d of this.details.values()) {
         for (const p of d.prompts.values()) {
@@ -1283,6 +1315,7 @@ export class CopilotEngine {
     this.creates.clear();
     this.unsettledSessions.clear();
     this.unsettledSends.clear();
+    for (const d of this.details.values()) d.loadAbort?.abort();
     this.details.clear();
     // Another account or workspace may well support cancelling.
     this.cancelUnsupported = undefined;
@@ -1295,9 +1328,7 @@ export class CopilotEngine {
     this.listError = undefined;
     this.moreError = undefined;
     this.listUnreadable = 0;
-    this.listLoading = undefined;
-    this.moreLoading = undefined;
-    this.listGeneration++;
+    this.supersedeListReads();
     if (this.signInRequired) {
       this.signInRequired = false;
       this.signInChanged.fire(false);
@@ -1310,12 +1341,14 @@ export class CopilotEngine {
   refreshAll(): Promise<void> {
     for (const [key, d] of this.details) {
       d.generation++;
+      d.loadAbort?.abort();
+      d.loadAbort = undefined;
       d.loading = undefined;
       const busy = [...d.prompts.values()].some((p) => this.isBusy(p));
       if (!busy) this.details.delete(key);
       else d.status = 'idle';
     }
-    this.listGeneration++;
+    // Not shared with a load in flight: reloadList supersedes it (aborting its reads).
     this.listLoading = undefined;
     return this.reloadList();
   }
@@ -1324,6 +1357,8 @@ export class CopilotEngine {
     if (this.disposed) return;
     this.disposed = true;
     this.epoch++;
+    this.listAbort.abort();
+    for (const d of this.details.values()) d.loadAbort?.abort();
     for (const f of this.followers.values()) f.controller.abort();
     this.followers.clear();
     this.budget.dispose();

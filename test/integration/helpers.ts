@@ -38,6 +38,12 @@ export async function api(): Promise<ExtensionApi> {
 export async function signIn(): Promise<void> {
   const label = await vscode.commands.executeCommand<string | undefined>('securityCopilot.signIn');
   assert.ok(label, 'Sign In returned no account');
+  // A sign-in that changed the account reset the engine; the tree reads the list again when VS Code next asks
+  // for its rows, which can be after the test went on and cleared the request log. Read it now (the tree's
+  // read is the same request) and let it settle, so what a test counts next is its own.
+  const a = await api();
+  if (a.copilot.engine.list.status === 'idle') void a.copilot.engine.reloadList();
+  await waitFor('the session list read after the sign-in', () => a.copilot.engine.list.status !== 'loading');
 }
 
 /** Reloads the tree and waits until the list settled. */

@@ -194,6 +194,23 @@ describe('engine: opening a long session', function () {
     assert.equal(order[0], prompts.at(-1)!.prompt.id, 'the newest prompt is answered first');
   });
 
+  it('a Refresh stops the session load it replaces: its reads are not retried in the background', async () => {
+    const s = await r.engine.createSession('Replaced load');
+    await r.engine.ask(s.id, 'one question');
+    await r.engine.refreshAll();
+    r.emulator.clearRequests();
+    r.emulator.addFault({ kind: 'status', status: 503, retryAfter: '0.3', count: 1000, method: 'GET', path: '/prompts?' });
+    const first = r.engine.loadSession(s.id, { evaluations: true });
+    await until('the first read', () => r.emulator.requests().some((q) => q.status === 503));
+    r.emulator.clearFaults();
+    await r.engine.refreshAll();
+    await r.engine.loadSession(s.id, { evaluations: true });
+    await first; // settles once the replaced load stopped (before: after its retry, 0.3 s later)
+    const reads = r.emulator.requests().filter((q) => q.method === 'GET' && PROMPTS.test(q.path));
+    assert.deepEqual(reads.map((q) => q.status), [503, 200], 'the 503, then the new load; no retry of the replaced one');
+    assert.equal(r.engine.detail(s.id)?.prompts[0].evaluations?.length, 1);
+  });
+
   it('falls back to single reads where $batch is refused, and remembers it', async () => {
     r.emulator.configure({ batch: { enabled: false } });
     const s = await r.engine.createSession('No batching');
@@ -237,5 +254,33 @@ describe('engine: the session list', function () {
     r.engine.upsertSession({ ...session('00000000-0000-4000-8000-000000000002', oldest), displayName: 'Renamed' });
     assert.equal(r.engine.list.sessions[61].displayName, 'Renamed');
     assert.equal(r.engine.list.sessions.length, 62);
+  });
+
+  it('a Refresh stops the read it replaces: a superseded read is not retried in the background', async () => {
+    r.emulator.seed({ sessions: 3, promptsPerSession: 0 });
+    r.emulator.addFault({ kind: 'status', status: 503, retryAfter: '0.3', count: 1000, method: 'GET', path: '/sessions?' });
+    const first = r.engine.reloadList();
+    await until('the first read', () => r.emulator.requests().some((q) => q.status === 503));
+    r.emulator.clearFaults();
+    await r.engine.refreshAll();
+    await first; // settles once the replaced read stopped (before: after its retry, 0.3 s later)
+    assert.equal(r.engine.list.status, 'loaded');
+    assert.equal(r.engine.list.sessions.length, 3);
+    const reads = r.emulator.requests().filter((q) => q.method === 'GET' && /\/sessions$/.test(q.path));
+    assert.deepEqual(reads.map((q) => q.status), [503, 200], 'the 503, then the refresh; no retry of the replaced read');
+  });
+
+  it('a Refresh during a Load more: the next Load more reads the next page (it is not stuck on the replaced one)', async () => {
+    r.emulator.seed({ sessions: 60, promptsPerSession: 0 });
+    await r.engine.reloadList();
+    assert.equal(r.engine.list.sessions.length, 25);
+    r.emulator.addFault({ kind: 'delay', delayMs: 300, count: 1, method: 'GET', path: 'skiptoken' });
+    const more = r.engine.loadMore();
+    await until('the Load more read', () => r.emulator.requests().some((q) => /skiptoken/i.test(q.query)));
+    await r.engine.refreshAll();
+    await more;
+    assert.equal(r.engine.list.sessions.length, 25, 'the replaced Load more wrote nothing');
+    await r.engine.loadMore();
+    assert.equal(r.engine.list.sessions.length, 50);
   });
 });
