@@ -7,7 +7,7 @@ import { Disposable } from '../lifecycle';
 import type { SignInBackend } from './backend';
 import { CLAIMS_CHALLENGE, CLAIMS_NOT_SATISFIED, isSignedOutError, SignInTimeoutError, WrongTenantError } from './errors';
 import { describeClaimsChallenge, describeUnsatisfiedClaims, sameClaims, type UnsatisfiedClaims } from '../core/claims';
-import { tenantOfToken, wrongTenantAdvice } from '../core/signInErrors';
+import { expiryOfToken, tenantOfToken, wrongTenantAdvice } from '../core/signInErrors';
 import { IdentityBackend } from './identityBackend';
 import type { SignInSecrets } from './secrets';
 import { VsCodeBackend } from './vscodeBackend';
@@ -16,6 +16,9 @@ export { CLAIMS_CHALLENGE, CLAIMS_NOT_SATISFIED, SignedOutError, SignInTimeoutEr
 
 /** How long a silent token request may take before background work gives up on it. */
 export const SILENT_TOKEN_TIMEOUT_MS = 60_000;
+
+/** A token is reused for Graph requests until this long before it expires; then the provider is asked again. */
+export const TOKEN_REUSE_MARGIN_MS = 5 * 60_000;
 
 
 /** The delegated Graph permission every call needs (reads accept Read.All, but creating sessions needs ReadWrite). */
@@ -53,6 +56,14 @@ export class Auth extends Disposable {
   /** Fires after an interactive re-sign-in succeeded (same or other account): paused work may resume. */
   readonly onDidReauthenticate = this.reauthenticated.event;
   private session: vscode.AuthenticationSession | undefined;
+  /**
+   * The token Graph requests reuse without asking the provider again, from the backend that issued it. Every
+   * `getSession` is a round trip to the workbench, which is busiest exactly when many requests go out (a
+   * session opening while VS Code starts its webview): asked per request, the reads waited up to a second each
+   * for it. The provider says when its sessions change (`check()` then replaces it), a 401 asks for a fresh one,
+   * another sign-in method or setting builds another backend (which this one is not from).
+   */
+  private reusable: { token: string; backend: SignInBackend; until: number } | undefined;
   /** Silent refreshes in flight, by the claims they ask for ('' for none). */
   private readonly refreshing = new Map<string, Promise<string>>();
   private current: { key: string; backend: SignInBackend } | undefined;
@@ -149,6 +160,11 @@ export class Auth extends Disposable {
   private update(session: vscode.AuthenticationSession | undefined): vscode.AuthenticationSession | undefined {
     const before = this.session;
     this.session = session;
+    // A JWT is reused until shortly before it expires; an opaque token (no expiry to read) is never reused.
+    const expires = session ? expiryOfToken(session.accessToken) : undefined;
+    this.reusable = session && expires !== undefined && this.current
+      ? { token: session.accessToken, backend: this.current.backend, until: expires - TOKEN_REUSE_MARGIN_MS }
+      : undefined;
     // A refreshed token for the same account is not a change anyone needs to react to.
     if (before?.account.id !== session?.account.id) this.changed.fire(session);
     return session;
@@ -220,8 +236,13 @@ export class Auth extends Disposable {
       }
       return refresh;
     }
+    const backend = this.backend; // rebuilt when the method or its settings changed: nothing earlier is reused then
+    const reusable = this.reusable;
+    if (reusable && reusable.backend === backend && reusable.token === this.session?.accessToken && Date.now() < reusable.until) {
+      return reusable.token;
+    }
     try {
-      const session = this.verify(await this.silently(this.backend.token({})));
+      const session = this.verify(await this.silently(backend.token({})));
       this.update(session);
       return session.accessToken;
     } catch (e) {

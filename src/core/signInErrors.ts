@@ -107,6 +107,17 @@ export const forbiddenAdvice = (): SignInAdvice => ({
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** When a JWT access token expires (its `exp`, in ms since 1970; not verified), or undefined for an opaque token. */
+export function expiryOfToken(token: string): number | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown;
+    const exp = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>).exp : undefined;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The `tid` claim of a JWT access token (not verified: only to compare with the configured tenant). */
 export function tenantOfToken(token: string): string | undefined {
   try {

@@ -148,16 +148,19 @@ describe('Conditional Access claims challenges (in the extension host)', functio
 
   it('a silent token request that never answers does not hold the list forever: it gives up with a message, and the next load works', async () => {
     await setSettings({ challenges: undefined }, 'securityCopilotTestAuth');
-    await freshVsCodeSignIn();
+    // Tokens that expire within the reuse margin (5 min): every request asks the provider for one, so the
+    // provider's silence is what the load meets (a token with longer to live is reused without asking).
+    await setSettings({ tokenLifetimeSeconds: 120 }, 'securityCopilotTestAuth');
     const timeout = a.copilot.auth.silentTimeoutMs;
     try {
+      await freshVsCodeSignIn();
       a.copilot.auth.silentTimeoutMs = 1_000;
       await setSettings({ silentDelayMs: 6_000 }, 'securityCopilotTestAuth');
       await reloadSessions(a);
       assert.equal(a.copilot.engine.list.status, 'error');
       assert.match(rows(a)[0].label, /did not answer within 1 s/);
     } finally {
-      await setSettings({ silentDelayMs: undefined }, 'securityCopilotTestAuth');
+      await setSettings({ silentDelayMs: undefined, tokenLifetimeSeconds: undefined }, 'securityCopilotTestAuth');
       a.copilot.auth.silentTimeoutMs = timeout;
     }
     await reloadSessions(a);

@@ -156,6 +156,26 @@ describe('Sign-in edge cases (in the extension host)', function () {
     assert.deepEqual(calls.map((c) => c.status), [401, 200]);
   });
 
+  it('Graph requests reuse the signed-in token instead of asking the sign-in provider for every request', async () => {
+    // A new sign-in: a token with an hour to live (one issued by an earlier test may be about to expire).
+    const a = await api();
+    await vscode.commands.executeCommand('securityCopilotTestAuth.signOutAll');
+    await waitFor('signed out', () => !a.copilot.auth.account);
+    await signIn();
+    await emulator.seed({ sessions: 2, promptsPerSession: 0 });
+    await reloadSessions(a);
+    const calls = () => vscode.commands.executeCommand<number>('securityCopilotTestAuth.getSessionsCalls');
+    const before = await calls();
+    await emulator.clearRequests();
+    for (let i = 0; i < 5; i++) await reloadSessions(a);
+    assert.equal(a.copilot.engine.list.status, 'loaded');
+    const reads = await graphRequests('GET', /\/sessions$/);
+    assert.equal(reads.length, 5);
+    assert.ok(reads.every((r) => r.authorization === 'bearer' && r.status === 200));
+    // One stray re-check (a session event of an earlier test) is allowed; asked per request it was 5 or more.
+    assert.ok((await calls()) - before <= 1, `the provider was asked ${(await calls()) - before} times for 5 requests`);
+  });
+
   it('signed out: the tree is empty (the welcome view offers Sign In) and nothing is sent', async () => {
     const a = await api();
     await vscode.commands.executeCommand('securityCopilotTestAuth.signOutAll');
