@@ -3,7 +3,12 @@
 //   npm run bench [-- --only build,node,engine,host,ui,scale] [--runs N] [--ui tree,open,answer] [--profile]
 // --profile writes bench/activate.cpuprofile (loading the bundle + activate() in one more activation, not counted; open it
 // in Chrome DevTools' Performance panel) and logs what took the most self time in activate(), and bench/sessions10k.cpuprofile (the
-// extension host while the tree pages through 10,000 sessions) with its longest busy stretches in the log.
+// extension host while the tree pages through 10,000 sessions) with its longest busy stretches in the log, and
+// bench/open200.cpuprofile: the extension host during the first open of the 200-prompt session (taken by the
+// fixture test/fixtures/bench-profiler, installed only then; that open's figures are slowed by the sampling),
+// with its self time by file and function and what the host did while no request was in flight.
+// SC_BENCH_DIAG=1 logs each open's round trips, the panel's marks (script start, ready, first data and render,
+// each promptsUpdated and its render) and which message carried the first screen, all from the pick.
 // Prints one table (figure, value, target, ok/MISS) and writes bench/results.json
 // ({ figures: { <name>: { value, unit, target, ok } } }). Each figure is the median of several runs; every
 // ratio is measured in the same run as what it compares with. Nothing is asserted: a missed target is printed
@@ -152,19 +157,27 @@ async function stageNode(runs) {
 
 // ---------------------------------------------------------------------------------------------- host + ui
 
-async function startHost(slot) {
+/** --profile: where the bench profiler fixture writes the extension host's profile (and its on-switch, `.on`). */
+const HOST_PROFILE = path.join(ROOT, 'bench', 'host.profile.json');
+
+async function startHost(slot, { profile = false } = {}) {
   const { startCodeServer } = require('./host/codeServer');
   const { startEmulator } = require('./host/emulator');
   fs.rmSync(path.join(paths.runs, 'bench-probe-trace.log'), { force: true });
-  const { packageAuthFixture, installExtensions } = require('./host/vsix');
+  const { packageAuthFixture, packageProfilerFixture, installExtensions } = require('./host/vsix');
   const { provision } = require('./host/provision');
   await provision({ log: makeLogger('provision') });
   if (!fs.existsSync(path.join(ROOT, 'dist', 'extension.js'))) throw new HarnessError('dist/extension.js is missing: run the build stage');
   const emulator = await startEmulator({ args: ['--quiet', '--page-size', '100'], logFile: path.join(paths.runs, `${slot}-emulator.log`), log });
   const extensionsDir = path.join(paths.extensions, slot);
-  await installExtensions(log, extensionsDir, [{ vsix: await packageAuthFixture(log), id: AUTH_FIXTURE_ID }]);
+  const fixtures = [{ vsix: await packageAuthFixture(log), id: AUTH_FIXTURE_ID }];
+  // --profile: a fixture that profiles every extension host started while HOST_PROFILE.on exists (the open).
+  if (profile) fixtures.push({ vsix: await packageProfilerFixture(log), id: 'security-copilot-test.bench-profiler' });
+  fs.rmSync(`${HOST_PROFILE}.on`, { force: true });
+  await installExtensions(log, extensionsDir, fixtures);
   const server = await startCodeServer({
     name: slot, extensionsDir, smoke: true, log,
+    env: profile ? { SC_BENCH_HOST_PROFILE: HOST_PROFILE } : {},
     settings: {
       'securityCopilot.graphEndpoint': emulator.url,
       'securityCopilot.auth.providerId': AUTH_PROVIDER_ID,
@@ -308,7 +321,43 @@ async function section(names, fn) {
   lib.writeJson(RESULTS, { partial: true, figures }); // what is known so far, in case a later group hangs
 }
 
-async function stageUi(host, runs) {
+/**
+ * --profile: has the profiler fixture write the extension host's profile, then logs where the host spent the
+ * open (pick to every answer shown): by bundle, and the functions with the most self time.
+ */
+async function logOpenProfile(page, r) {
+  const { runCommand } = require(path.join(OUT, 'test', 'e2e', 'harness'));
+  const { selfTime, selfTimeByFile } = require('./bench/profile');
+  await runCommand(page, 'Security Copilot Bench: Write Host Profile');
+  const end = Date.now() + 30_000;
+  while (!fs.existsSync(HOST_PROFILE) && Date.now() < end) await new Promise((res) => setTimeout(res, 200));
+  if (!fs.existsSync(HOST_PROFILE)) {
+    log('--profile: the extension host profile was not written (is the bench profiler fixture installed?)');
+    return;
+  }
+  const { clock, profile } = JSON.parse(fs.readFileSync(HOST_PROFILE, 'utf8'));
+  const us = (wallMs) => clock.monoUs - (clock.wallMs - wallMs) * 1000;
+  const from = us(r.pickedAt);
+  const to = us(r.pickedAt + r.allMs);
+  const cpuprofile = path.join(ROOT, 'bench', 'open200.cpuprofile');
+  fs.writeFileSync(cpuprofile, JSON.stringify(profile));
+  log(`CPU profile of the extension host during the open: ${path.relative(ROOT, cpuprofile)}; pick to every answer shown (${Math.round(r.allMs)} ms):`);
+  for (const line of selfTime(profile, from, to, 25)) log(`  ${line}`);
+  log('  by file:');
+  for (const line of selfTimeByFile(profile, from, to)) log(`    ${line}`);
+  // The waits between round trips (no request in flight for over 100 ms): what the host did meanwhile.
+  const trips = r.requests.filter((x) => x.batchId === undefined).sort((a, b) => a.startedMs - b.startedMs);
+  let lastEnd = r.pickedAt;
+  for (const t of trips) {
+    if (t.startedMs - lastEnd > 100) {
+      log(`  no request in flight ${Math.round(lastEnd - r.pickedAt)}-${Math.round(t.startedMs - r.pickedAt)} ms after the pick:`);
+      for (const line of selfTime(profile, us(lastEnd), us(t.startedMs), 8)) log(`    ${line}`);
+    }
+    lastEnd = Math.max(lastEnd, t.endedMs);
+  }
+}
+
+async function stageUi(host, runs, { profile = false } = {}) {
   const ui = require(path.join(OUT, 'test', 'bench', 'ui'));
   const { closeBrowser } = require(path.join(OUT, 'test', 'e2e', 'harness'));
   const c = host.control;
@@ -350,14 +399,31 @@ async function stageUi(host, runs) {
     await makeSession(emuUrl, 'Bench open 200', 200);
     await c.configure({ latencyMs: RTT_MS });
     const opens = [];
+    if (profile) {
+      // The first open runs in an extension host under the profiler (the cold reload starts it): its figures
+      // are slowed by the sampling, and the profile of that open is summarised after it.
+      fs.mkdirSync(path.dirname(HOST_PROFILE), { recursive: true });
+      fs.rmSync(HOST_PROFILE, { force: true });
+      fs.writeFileSync(`${HOST_PROFILE}.on`, '');
+    }
     for (let i = 0; i < runs; i++) {
       const r = await timed(log, `open 200-prompt session ${i + 1}/${runs}`, () => ui.openSession(bench, 'Bench open 200', 200));
+      if (profile && i === 0) {
+        fs.rmSync(`${HOST_PROFILE}.on`, { force: true });
+        await logOpenProfile(bench.page, r);
+      }
       const raw = await replayRaw(emuUrl, r.requests.filter((x) => x.batchId === undefined));
       opens.push({ ...r, rawMs: raw.ms, concurrency: raw.concurrency });
       if (process.env.SC_BENCH_DIAG) {
         log(`DIAG ${JSON.stringify({ diag: r.diag, firstScreenMs: r.firstScreenMs, webviewMs: r.webviewMs, late: r.watcherLate })}`);
         // Each round trip, from the pick: when it started and ended (ms), and what it was.
         const t0 = r.firstScreenMs !== undefined ? r.pickedAt : 0;
+        // The panel's marks, from the pick: script start, ready sent, first data received and rendered, updates.
+        const marks = Object.entries({ panelStart: [r.pickedAt + r.webviewMs], ...r.marks }).map(([k, v]) => `${k} ${v.map((x) => Math.round(x - t0)).join(',')}`);
+        log(`DIAG panel ${marks.join('; ')}; firstScreen ${Math.round(r.firstScreenMs)}`);
+        // Which promptsUpdated carried the prompts of the first screen (their count of it, of how many).
+        log(`DIAG trace ${(r.trace ?? []).map((t) => `${Number(t.split(' ')[0]) - Math.round(t0)} ${t.split(' ').slice(1).join(' ')}`).join(' | ')}`);
+        log(`DIAG updates ${r.updateIds.map((ids) => `${ids.filter((id) => r.visibleIds.includes(id)).length}/${ids.length}`).join(' ')} (visible ${r.visibleIds.length})`);
         log(`DIAG requests ${r.requests.filter((x) => x.batchId === undefined).map((x) => `${Math.round(x.startedMs - t0)}-${Math.round(x.endedMs - t0)} ${x.method} ${x.path.slice(-12)}`).join('; ')}`);
       }
     }
@@ -426,13 +492,13 @@ async function main() {
     });
   }
   if (['host', 'ui', 'scale'].some((s) => stages.includes(s))) {
-    const host = await timed(log, 'starting the emulator and code-server', () => startHost(slot));
+    const host = await timed(log, 'starting the emulator and code-server', () => startHost(slot, hostOptions));
     // The browser stage runs before the host probes: a window opened right after a probe's extension host was
     // found signed out (its first sign-in or the sign-in after a reload did not come back), which the probes
     // do not need.
     if (stages.includes('ui')) {
       try {
-        await timed(log, 'browser stage', () => stageUi(host, runs));
+        await timed(log, 'browser stage', () => stageUi(host, runs, hostOptions));
       } catch (e) {
         log(`browser stage failed: ${e.stack || e}`);
         for (const n of ['tree.firstRow.ratio', 'open.200.roundTrips', 'open.200.firstScreen.ms', 'open.200.all.ratio', 'answer.latency.ms', 'answer.readsPerS']) {

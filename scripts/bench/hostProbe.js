@@ -12,6 +12,7 @@ const inspector = require('node:inspector');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const vscode = require('vscode');
+const { selfTime } = require('./profile');
 
 const PRODUCT_ID = 'security-copilot-vscode.security-copilot';
 
@@ -37,24 +38,6 @@ async function startProfile(intervalUs) {
 
 /** Monotonic microseconds, the clock of V8's profile timestamps (CLOCK_MONOTONIC on Linux). */
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-
-/** Self time by function (name file:line) of the samples taken between two nowUs() times, most first. */
-function selfTime(profile, fromUs, toUs, top = 15) {
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const byFn = new Map();
-  let t = profile.startTime;
-  let total = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    t += profile.timeDeltas[i] ?? 0;
-    if (t < fromUs || t > toUs) continue;
-    const f = nodes.get(profile.samples[i]).callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url || '') || '(native)'}:${f.lineNumber + 1}`;
-    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    total += ms;
-    byFn.set(key, (byFn.get(key) ?? 0) + ms);
-  }
-  return [`${total.toFixed(2)} ms sampled`, ...[...byFn].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, ms]) => `${ms.toFixed(2)} ms ${k}`)];
-}
 
 async function measureActivation(out) {
   const ext = vscode.extensions.getExtension(PRODUCT_ID);

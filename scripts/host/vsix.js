@@ -18,26 +18,38 @@ async function packageProduct(log) {
   return paths.productVsix;
 }
 
-/** Packages test/fixtures/auth-provider into .vscode-test/vsix/, reusing the file when the sources did not change. */
-async function packageAuthFixture(log) {
-  const dir = paths.authFixture;
+/**
+ * Packages a test fixture extension (a folder under test/fixtures) into .vscode-test/vsix/<prefix>-<hash>.vsix,
+ * reusing the file when the sources did not change.
+ */
+async function packageFixture(log, dir, prefix, what) {
   const files = fs.readdirSync(dir).filter((f) => !f.endsWith('.vsix')).sort();
   const hash = crypto.createHash('sha256');
   for (const f of files) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
   const digest = hash.digest('hex').slice(0, 12);
   fs.mkdirSync(paths.vsixCache, { recursive: true });
-  const out = path.join(paths.vsixCache, `test-auth-${digest}.vsix`);
+  const out = path.join(paths.vsixCache, `${prefix}-${digest}.vsix`);
   if (fs.existsSync(out)) {
-    log(`auth fixture vsix up to date (${path.relative(paths.root, out)})`);
+    log(`${what} vsix up to date (${path.relative(paths.root, out)})`);
     return out;
   }
-  await timed(log, 'packaging the stand-in sign-in fixture', () =>
+  await timed(log, `packaging the ${what}`, () =>
     runOk(process.execPath, [bin.vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out],
       { cwd: dir, quiet: true, capture: true }));
   for (const f of fs.readdirSync(paths.vsixCache)) {
-    if (f.startsWith('test-auth-') && f !== path.basename(out)) fs.rmSync(path.join(paths.vsixCache, f), { force: true });
+    if (f.startsWith(`${prefix}-`) && f !== path.basename(out)) fs.rmSync(path.join(paths.vsixCache, f), { force: true });
   }
   return out;
+}
+
+/** The stand-in sign-in fixture (test/fixtures/auth-provider). */
+function packageAuthFixture(log) {
+  return packageFixture(log, paths.authFixture, 'test-auth', 'stand-in sign-in fixture');
+}
+
+/** The bench's extension host profiler (test/fixtures/bench-profiler; `npm run bench -- --profile` only). */
+function packageProfilerFixture(log) {
+  return packageFixture(log, path.join(paths.root, 'test', 'fixtures', 'bench-profiler'), 'bench-profiler', 'bench profiler fixture');
 }
 
 /**
@@ -74,4 +86,4 @@ async function installExtensions(log, extensionsDir, items) {
   writeJson(stateFile, state);
 }
 
-module.exports = { packageProduct, packageAuthFixture, installExtensions };
+module.exports = { packageProduct, packageAuthFixture, packageProfilerFixture, installExtensions };

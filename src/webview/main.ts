@@ -411,6 +411,9 @@ function scheduleTicker(): void {
   }
 }
 
+/** promptsUpdated messages marked for the bench so far. */
+let updateMarks = 0;
+
 function onMessage(m: HostMessage): void {
   switch (m.type) {
     case 'loading':
@@ -418,10 +421,13 @@ function onMessage(m: HostMessage): void {
       return;
     case 'sessionLoaded': {
       const firstLoad = !session;
+      // Marks for the bench (what the panel does with its first data, and when it had it): no other effect.
+      if (firstLoad) performance.mark('securityCopilot:sessionLoaded');
       session = m.session;
       showBanner(null);
       renderHeader();
       renderAll(m.prompts, firstLoad);
+      if (firstLoad) performance.mark('securityCopilot:firstRender');
       unreadableNote.textContent = m.unreadable ? (m.unreadable === 1 ? l10n.t('1 prompt could not be read (details in the log).') : l10n.t('{0} prompts could not be read (details in the log).', m.unreadable)) : '';
       unreadableNote.hidden = !m.unreadable;
       return;
@@ -443,6 +449,14 @@ function onMessage(m: HostMessage): void {
       renderHeader();
       return;
     case 'promptsUpdated':
+      // The first few only (marks are kept for the page's life).
+      if (updateMarks < 50) {
+        updateMarks++;
+        performance.mark('securityCopilot:promptsUpdated', { detail: m.prompts.map((p) => p.id) });
+        upsertPrompts(m.prompts);
+        performance.mark('securityCopilot:promptsRendered');
+        return;
+      }
       upsertPrompts(m.prompts);
       return;
     case 'loadFailed':
@@ -479,4 +493,5 @@ function onMessage(m: HostMessage): void {
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (isHostMessage(event.data)) onMessage(event.data);
 });
+performance.mark('securityCopilot:ready');
 send({ type: 'ready' });

@@ -33,6 +33,13 @@ export interface Watch {
   newestOnFirstScreen?: boolean;
   /** When the panel's script started (its `securityCopilot:panelStart` mark), 0 until seen. */
   panelAt: number;
+  /**
+   * The panel's other marks (Date.now() scale): `ready` sent, first `sessionLoaded` received, its `firstRender`
+   * done, and each of the first `promptsUpdated` received.
+   */
+  marks?: Record<string, number[]>;
+  /** The prompt ids each marked `promptsUpdated` carried. */
+  updateIds?: string[][];
 }
 
 /**
@@ -66,6 +73,15 @@ function watcher(): void {
       const mark = performance.getEntriesByName('securityCopilot:panelStart')[0];
       if (mark) st.panelAt = performance.timeOrigin + mark.startTime;
     }
+    const marks: Record<string, number[]> = {};
+    const updates: string[][] = [];
+    for (const m of performance.getEntriesByType('mark')) {
+      if (!m.name.startsWith('securityCopilot:')) continue;
+      (marks[m.name.slice('securityCopilot:'.length)] ??= []).push(Math.round(performance.timeOrigin + m.startTime));
+      if (m.name === 'securityCopilot:promptsUpdated') updates.push(((m as PerformanceMark).detail as string[] | null) ?? []);
+    }
+    st.marks = marks;
+    st.updateIds = updates;
     const articles = document.querySelectorAll<HTMLElement>('article.prompt');
     st.articles = articles.length;
     st.prompts = Number(articles[0]?.getAttribute('aria-setsize')) || articles.length;
@@ -76,6 +92,10 @@ function watcher(): void {
         const r = a.getBoundingClientRect();
         return r.bottom > 0 && r.top < window.innerHeight;
       });
+      const tr = ((st as unknown as { trace?: string[] }).trace ??= []);
+      const missing = visible.filter((a) => !a.querySelector('.evaluation.latest .answer, .evaluation.latest .outcome'));
+      const line = `vis ${visible.map((a) => a.getAttribute('aria-posinset')).join(',')} missing ${missing.map((a) => a.getAttribute('aria-posinset')).join(',')}`;
+      if (tr.length < 40 && !tr.at(-1)?.endsWith(line)) tr.push(`${now} ${line}`);
       if (visible.length > 0 && visible.every((a) => a.querySelector('.evaluation.latest .answer, .evaluation.latest .outcome'))) {
         st.firstScreenAt = now;
         st.visibleIds = visible.map((a) => a.dataset.promptId ?? '');
@@ -106,6 +126,16 @@ function watcher(): void {
     check();
   };
   arm();
+  // The panel's own marks (its script starting, each message it handled) come through a PerformanceObserver,
+  // which outlives the webview writing its document: the look right after each handled message does not wait for
+  // the next poll from the bench (which on a busy machine came 0.2-0.9 s after the answers were on screen).
+  try {
+    new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => e.name.startsWith('securityCopilot:'))) w.__scBenchCheck?.();
+    }).observe({ type: 'mark' });
+  } catch {
+    // No PerformanceObserver: the polls and the MutationObserver still look.
+  }
   const tick = (): void => {
     requestAnimationFrame(tick);
     st.beat = Date.now();
@@ -249,6 +279,11 @@ export interface OpenResult {
   visibleIds: string[];
   newestOnFirstScreen: boolean;
   diag?: unknown;
+  /** The panel's marks (see Watch.marks). */
+  marks: Record<string, number[]>;
+  /** The prompt ids of each marked promptsUpdated. */
+  updateIds: string[][];
+  trace?: string[];
   /** The watcher could only start after the panel existed: first-screen times are upper bounds. */
   watcherLate: boolean;
   articles: number;
@@ -300,6 +335,9 @@ export async function openSession(b: Bench, name: string, expectPrompts: number,
     visibleIds: watch.visibleIds,
     newestOnFirstScreen: watch.newestOnFirstScreen === true,
     diag: (watch as unknown as { diag: unknown }).diag,
+    marks: settled.marks ?? watch.marks ?? {},
+    updateIds: settled.updateIds ?? watch.updateIds ?? [],
+    trace: (watch as unknown as { trace?: string[] }).trace,
     watcherLate: watch.late !== undefined,
     articles: watch.articles,
     nodes,
