@@ -345,6 +345,13 @@ async function logOpenProfile(page, r) {
   for (const line of selfTime(profile, from, to, 25)) log(`  ${line}`);
   log('  by file:');
   for (const line of selfTimeByFile(profile, from, to)) log(`    ${line}`);
+  // The panel's `ready` to its first data arriving (the webview's clock is this machine's wall clock too).
+  const ready = r.marks.ready?.[0];
+  const loaded = r.marks.sessionLoaded?.[0];
+  if (ready && loaded) {
+    log(`  the panel's ready (${Math.round(ready - r.pickedAt)} ms after the pick) to its first data (${Math.round(loaded - ready)} ms later):`);
+    for (const line of selfTime(profile, us(ready), us(loaded), 8)) log(`    ${line}`);
+  }
   // The waits between round trips (no request in flight for over 100 ms): what the host did meanwhile.
   const trips = r.requests.filter((x) => x.batchId === undefined).sort((a, b) => a.startedMs - b.startedMs);
   let lastEnd = r.pickedAt;
