@@ -48,6 +48,24 @@ describe('Sessions tree (in the extension host, against the emulator)', function
     assert.notEqual(a.tree.getChildren().at(-1)?.kind, 'loadMore', 'no more pages');
   });
 
+  it('Refresh while "Load more" is reading: the replaced read stops, and "Load more" then reads the next page', async () => {
+    await emulator.seed({ sessions: 30, promptsPerSession: 0 });
+    const a = await api();
+    await reloadSessions(a);
+    const pageSize = a.copilot.settings.pageSize;
+    assert.equal(a.copilot.engine.list.sessions.length, pageSize);
+    await emulator.fault({ kind: 'delay', delayMs: 1500, count: 1, method: 'GET', path: 'skiptoken' });
+    const more = Promise.resolve(vscode.commands.executeCommand('securityCopilot.loadMoreSessions'));
+    await waitFor('the Load more read', async () => (await graphRequests('GET', /\/sessions$/)).some((r) => /skiptoken/i.test(r.query)));
+    await vscode.commands.executeCommand('securityCopilot.refreshSessions');
+    await more;
+    assert.equal(a.copilot.engine.list.sessions.length, pageSize, 'the replaced Load more added nothing');
+    assert.equal(a.tree.getChildren().at(-1)?.kind, 'loadMore');
+    await vscode.commands.executeCommand('securityCopilot.loadMoreSessions');
+    await waitFor('the next page', () => a.copilot.engine.list.sessions.length === 30);
+    assert.notEqual(a.tree.getChildren().at(-1)?.kind, 'loadMore', 'no more pages');
+  });
+
   it('shows sessions without a name as "Untitled session"', async () => {
     const a = await api();
     await emulator.seed({ sessions: 12, promptsPerSession: 0 });
