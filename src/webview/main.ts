@@ -448,17 +448,18 @@ function onMessage(m: HostMessage): void {
       session = m.session;
       renderHeader();
       return;
-    case 'promptsUpdated':
-      // The first few only (marks are kept for the page's life).
-      if (updateMarks < 50) {
+    case 'promptsUpdated': {
+      // Marked for the bench (received, with the prompts it carried; rendered): the first 50 only, as marks are
+      // kept for the page's life.
+      const marked = updateMarks < 50;
+      if (marked) {
         updateMarks++;
         performance.mark('securityCopilot:promptsUpdated', { detail: m.prompts.map((p) => p.id) });
-        upsertPrompts(m.prompts);
-        performance.mark('securityCopilot:promptsRendered');
-        return;
       }
       upsertPrompts(m.prompts);
+      if (marked) performance.mark('securityCopilot:promptsRendered');
       return;
+    }
     case 'loadFailed':
       showBanner('error', m.message, m.signIn);
       if (!session) title.textContent = l10n.t('Could not load the session');

@@ -40,6 +40,8 @@ export interface Watch {
   marks?: Record<string, number[]>;
   /** The prompt ids each marked `promptsUpdated` carried. */
   updateIds?: string[][];
+  /** Until the first screen: each change of which prompts were in view, and which of them had no answer yet. */
+  trace?: string[];
 }
 
 /**
@@ -92,7 +94,7 @@ function watcher(): void {
         const r = a.getBoundingClientRect();
         return r.bottom > 0 && r.top < window.innerHeight;
       });
-      const tr = ((st as unknown as { trace?: string[] }).trace ??= []);
+      const tr = (st.trace ??= []);
       const missing = visible.filter((a) => !a.querySelector('.evaluation.latest .answer, .evaluation.latest .outcome'));
       const line = `vis ${visible.map((a) => a.getAttribute('aria-posinset')).join(',')} missing ${missing.map((a) => a.getAttribute('aria-posinset')).join(',')}`;
       if (tr.length < 40 && !tr.at(-1)?.endsWith(line)) tr.push(`${now} ${line}`);
@@ -337,7 +339,7 @@ export async function openSession(b: Bench, name: string, expectPrompts: number,
     diag: (watch as unknown as { diag: unknown }).diag,
     marks: settled.marks ?? watch.marks ?? {},
     updateIds: settled.updateIds ?? watch.updateIds ?? [],
-    trace: (watch as unknown as { trace?: string[] }).trace,
+    trace: watch.trace,
     watcherLate: watch.late !== undefined,
     articles: watch.articles,
     nodes,
