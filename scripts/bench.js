@@ -428,8 +428,9 @@ async function stageUi(host, runs, { profile = false } = {}) {
         // The panel's marks, from the pick: script start, ready sent, first data received and rendered, updates.
         const marks = Object.entries({ panelStart: [r.pickedAt + r.webviewMs], ...r.marks }).map(([k, v]) => `${k} ${v.map((x) => Math.round(x - t0)).join(',')}`);
         log(`DIAG panel ${marks.join('; ')}; firstScreen ${Math.round(r.firstScreenMs)}`);
-        // Which promptsUpdated carried the prompts of the first screen (their count of it, of how many).
+        // Until the first screen: which prompts were in view, and which of them had no answer yet.
         log(`DIAG trace ${(r.trace ?? []).map((t) => `${Number(t.split(' ')[0]) - Math.round(t0)} ${t.split(' ').slice(1).join(' ')}`).join(' | ')}`);
+        // Which promptsUpdated carried the prompts of the first screen (their count of it, of how many).
         log(`DIAG updates ${r.updateIds.map((ids) => `${ids.filter((id) => r.visibleIds.includes(id)).length}/${ids.length}`).join(' ')} (visible ${r.visibleIds.length})`);
         log(`DIAG requests ${r.requests.filter((x) => x.batchId === undefined).map((x) => `${Math.round(x.startedMs - t0)}-${Math.round(x.endedMs - t0)} ${x.method} ${x.path.slice(-12)}`).join('; ')}`);
       }

@@ -57,13 +57,13 @@ export class Auth extends Disposable {
   readonly onDidReauthenticate = this.reauthenticated.event;
   private session: vscode.AuthenticationSession | undefined;
   /**
-   * The token Graph requests reuse without asking the provider again, from the backend that issued it. Every
-   * `getSession` is a round trip to the workbench, which is busiest exactly when many requests go out (a
-   * session opening while VS Code starts its webview): asked per request, the reads waited up to a second each
-   * for it. The provider says when its sessions change (`check()` then replaces it), a 401 asks for a fresh one,
+   * Until when Graph requests reuse the session's token without asking the provider again, and the backend
+   * that issued it. Every `getSession` is a round trip to the workbench, which is busiest exactly when many
+   * requests go out (a session opening while VS Code starts its webview): asked per request, the reads waited
+   * up to a second each for it. The provider says when its sessions change (`check()` then replaces it), a 401 asks for a fresh one,
    * another sign-in method or setting builds another backend (which this one is not from).
    */
-  private reusable: { token: string; backend: SignInBackend; until: number } | undefined;
+  private reuse: { backend: SignInBackend; until: number } | undefined;
   /** Silent refreshes in flight, by the claims they ask for ('' for none). */
   private readonly refreshing = new Map<string, Promise<string>>();
   private current: { key: string; backend: SignInBackend } | undefined;
@@ -162,8 +162,8 @@ export class Auth extends Disposable {
     this.session = session;
     // A JWT is reused until shortly before it expires; an opaque token (no expiry to read) is never reused.
     const expires = session ? expiryOfToken(session.accessToken) : undefined;
-    this.reusable = session && expires !== undefined && this.current
-      ? { token: session.accessToken, backend: this.current.backend, until: expires - TOKEN_REUSE_MARGIN_MS }
+    this.reuse = session && expires !== undefined && this.current
+      ? { backend: this.current.backend, until: expires - TOKEN_REUSE_MARGIN_MS }
       : undefined;
     // A refreshed token for the same account is not a change anyone needs to react to.
     if (before?.account.id !== session?.account.id) this.changed.fire(session);
@@ -237,10 +237,8 @@ export class Auth extends Disposable {
       return refresh;
     }
     const backend = this.backend; // rebuilt when the method or its settings changed: nothing earlier is reused then
-    const reusable = this.reusable;
-    if (reusable && reusable.backend === backend && reusable.token === this.session?.accessToken && Date.now() < reusable.until) {
-      return reusable.token;
-    }
+    // `reuse` is set with the session (update), so it always belongs to this.session's token.
+    if (this.session && this.reuse?.backend === backend && Date.now() < this.reuse.until) return this.session.accessToken;
     try {
       const session = this.verify(await this.silently(backend.token({})));
       this.update(session);
